@@ -1,0 +1,175 @@
+package io.calbridge.connection;
+
+import io.calbridge.platform.web.ApiProblem;
+import io.calbridge.provider.CalendarInfo;
+import io.calbridge.provider.CalendarProvider;
+import io.calbridge.provider.ProviderException;
+import io.calbridge.provider.ProviderRegistry;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/** The user's view of their connections: read, tune, probe, disconnect. Every method is scoped to one user. */
+@Service
+public class ConnectionService {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionService.class);
+
+    private final ConnectionRepository connections;
+    private final TokenService tokens;
+    private final ProviderRegistry providers;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    ConnectionService(ConnectionRepository connections, TokenService tokens, ProviderRegistry providers,
+            ApplicationEventPublisher events, Clock clock) {
+        this.connections = connections;
+        this.tokens = tokens;
+        this.providers = providers;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public List<Connection> list(String userId) {
+        return connections.findByUser(userId);
+    }
+
+    /** The user's connection; another user's or an unknown id is "not found" alike. */
+    public Connection get(String userId, UUID id) {
+        return connections.findOwned(id, userId).orElseThrow(() -> ApiProblem.notFound("connection"));
+    }
+
+    /** Any connection by id, for background work that already knows whose it is. */
+    public Optional<Connection> find(UUID id) {
+        return connections.find(id);
+    }
+
+    Connection updateSettings(String userId, UUID id, SettingsPatch patch) {
+        Connection connection = get(userId, id);
+        ConnectionSettings updated = patch.applyTo(connection.settings(), connection.calendars());
+        if (!connections.updateSettings(id, connection.version(), updated, clock.instant())) {
+            throw ApiProblem.conflict("concurrent_update", "the connection changed meanwhile; read it again and retry");
+        }
+        return get(userId, id);
+    }
+
+    /** Lists the account's calendars at the provider and remembers them on the connection. */
+    List<CalendarInfo> refreshCalendars(String userId, UUID id) {
+        Connection connection = get(userId, id);
+        List<CalendarInfo> calendars = adapter(connection).calendars(tokens.accessToken(id));
+        connections.updateCalendars(id, calendars, clock.instant());
+        return calendars;
+    }
+
+    /** One cheap provider call (token refresh included); failures are reported, not thrown. */
+    TestResult test(String userId, UUID id) {
+        Connection connection = get(userId, id);
+        long started = System.nanoTime();
+        try {
+            adapter(connection).calendars(tokens.accessToken(id));
+            return new TestResult(true, elapsedMillis(started), null);
+        } catch (ProviderException e) {
+            String error = e instanceof ProviderException.AuthRevoked ? "needs_reauth"
+                    : e instanceof ProviderException.RateLimited ? "rate_limited" : "provider_error: " + e.getMessage();
+            return new TestResult(false, elapsedMillis(started), error);
+        }
+    }
+
+    /**
+     * Revokes the grant at the provider where it can (best effort: the user's wish to disconnect wins over a
+     * provider fault), lets other features clean up, then deletes the connection and its tokens.
+     */
+    void disconnect(String userId, UUID id) {
+        Connection connection = get(userId, id);
+        events.publishEvent(new ConnectionRemoving(id, userId, connection.provider()));
+        String token = tokens.revocableToken(id);
+        if (token != null) {
+            try {
+                adapter(connection).revoke(token);
+            } catch (RuntimeException e) {
+                log.warn("revoking connection {} at {} failed; deleting its tokens anyway: {}", id, connection.provider(), e.toString());
+            }
+        }
+        connections.delete(id);
+    }
+
+    private CalendarProvider adapter(Connection connection) {
+        return providers.find(connection.provider()).orElseThrow(() -> new ApiProblem(HttpStatus.CONFLICT, "provider_unavailable",
+                "provider '" + connection.provider() + "' is not available on this calbridge"));
+    }
+
+    private static long elapsedMillis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    record TestResult(boolean ok, long latencyMs, String error) {
+    }
+
+    /** A partial settings update: absent (or null) fields stay as they are. */
+    record SettingsPatch(
+            Boolean syncEnabled,
+            Boolean autoCreateEvents,
+            Boolean autoUpdateEvents,
+            Boolean includeClientDetails,
+            @Size(max = 1000) String eventTitleTemplate,
+            @Size(max = 4000) String eventDescriptionTemplate,
+            @Size(max = 1024) String writeCalendarId,
+            @Size(max = 200) List<@NotBlank String> readCalendarIds) {
+
+        ConnectionSettings applyTo(ConnectionSettings current, List<CalendarInfo> calendars) {
+            List<String> problems = new ArrayList<>();
+            checkTemplate("eventTitleTemplate", eventTitleTemplate, problems);
+            checkTemplate("eventDescriptionTemplate", eventDescriptionTemplate, problems);
+            if (eventTitleTemplate != null && eventTitleTemplate.isBlank()) {
+                problems.add("eventTitleTemplate must not be blank");
+            }
+            // "" resets the write calendar to the primary one
+            String write = writeCalendarId == null ? current.writeCalendarId() : writeCalendarId.isEmpty() ? null : writeCalendarId;
+            if (writeCalendarId != null && !writeCalendarId.isEmpty() && !calendars.isEmpty()) {
+                Optional<CalendarInfo> target = calendars.stream().filter(c -> c.id().equals(writeCalendarId)).findFirst();
+                if (target.isEmpty()) {
+                    problems.add("writeCalendarId is not one of this account's calendars");
+                } else if (!target.get().writable()) {
+                    problems.add("writeCalendarId names a calendar this account cannot write to");
+                }
+            }
+            if (readCalendarIds != null && !calendars.isEmpty()) {
+                List<String> unknown = readCalendarIds.stream()
+                        .filter(idToRead -> calendars.stream().noneMatch(c -> c.id().equals(idToRead))).toList();
+                if (!unknown.isEmpty()) {
+                    problems.add("readCalendarIds holds calendars this account does not have: " + unknown);
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw ApiProblem.badRequest("invalid_settings", String.join("; ", problems));
+            }
+            return new ConnectionSettings(
+                    syncEnabled != null ? syncEnabled : current.syncEnabled(),
+                    autoCreateEvents != null ? autoCreateEvents : current.autoCreateEvents(),
+                    autoUpdateEvents != null ? autoUpdateEvents : current.autoUpdateEvents(),
+                    includeClientDetails != null ? includeClientDetails : current.includeClientDetails(),
+                    eventTitleTemplate != null ? eventTitleTemplate : current.eventTitleTemplate(),
+                    eventDescriptionTemplate != null ? eventDescriptionTemplate : current.eventDescriptionTemplate(),
+                    write,
+                    readCalendarIds != null ? readCalendarIds : current.readCalendarIds());
+        }
+
+        private static void checkTemplate(String field, String template, List<String> problems) {
+            if (template != null) {
+                List<String> unknown = TemplatePlaceholders.unknownIn(template);
+                if (!unknown.isEmpty()) {
+                    problems.add(field + " uses unknown placeholders " + unknown + "; known are " + TemplatePlaceholders.KNOWN);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.calbridge.connection;
+
+import io.calbridge.connection.OAuthFlow.AuthorizationStart;
+import io.calbridge.connection.OAuthFlow.Outcome;
+import io.calbridge.platform.security.CurrentUser;
+import io.calbridge.platform.web.Problems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
+
+@RestController
+@Tag(name = "connections")
+class OAuthController {
+
+    private final OAuthFlow flow;
+    private final CurrentUser currentUser;
+
+    OAuthController(OAuthFlow flow, CurrentUser currentUser) {
+        this.flow = flow;
+        this.currentUser = currentUser;
+    }
+
+    record AuthorizeRequest(String returnUrl) {
+    }
+
+    @PostMapping("/api/v1/connections/{provider}/authorize")
+    @Operation(summary = "Start connecting an account: send the user's browser to authorizationUrl")
+    AuthorizationStart authorize(@PathVariable String provider, @RequestBody(required = false) AuthorizeRequest body) {
+        String userId = currentUser.id();
+        return flow.start(userId, provider, body == null ? null : body.returnUrl());
+    }
+
+    @GetMapping("/oauth/{provider}/callback")
+    @Operation(summary = "The provider sends the browser here; redirects to the returnUrl, or answers JSON without one")
+    ResponseEntity<?> callback(@PathVariable String provider, @RequestParam(required = false) String code,
+            @RequestParam(required = false) String state, @RequestParam(required = false) String error) {
+        Outcome outcome = flow.complete(provider, code, state, error);
+        if (outcome.returnUrl() != null) {
+            UriComponentsBuilder target = UriComponentsBuilder.fromUriString(outcome.returnUrl());
+            if (outcome.ok()) {
+                target.queryParam("connectionId", outcome.connectionId()).queryParam("status", "connected");
+            } else {
+                target.queryParam("status", "error").queryParam("error", outcome.error());
+            }
+            URI location = target.encode().build().toUri();
+            return ResponseEntity.status(HttpStatus.FOUND).location(location).build();
+        }
+        if (outcome.ok()) {
+            return ResponseEntity.ok(Map.of("connectionId", outcome.connectionId(), "status", "connected"));
+        }
+        return ResponseEntity.status(outcome.status()).body(Problems.of(outcome.status(), outcome.error(), outcome.detail()));
+    }
+}

@@ -1,0 +1,45 @@
+package io.calbridge.platform.security;
+
+import io.calbridge.platform.web.ApiProblem;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/** The end user a request acts for: the JWT's subject, or the X-User-Id a service names. */
+@Component
+public class CurrentUser {
+
+    static final String USER_HEADER = "X-User-Id";
+    private static final int MAX_LENGTH = 255;
+
+    public String id() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth instanceof JwtAuthenticationToken jwt) {
+            return checked(jwt.getToken().getSubject(), "the token has no usable 'sub' claim");
+        }
+        if (auth instanceof ApiKeyAuthentication) {
+            String named = currentRequest().getHeader(USER_HEADER);
+            if (named == null || named.isBlank()) {
+                throw ApiProblem.badRequest("missing_user_id", "an API-key caller must name the user in the X-User-Id header");
+            }
+            return checked(named, "X-User-Id must be 1-255 printable characters");
+        }
+        throw new AuthenticationCredentialsNotFoundException("not authenticated");
+    }
+
+    private static String checked(String id, String problem) {
+        if (id == null || id.isBlank() || id.length() > MAX_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
+            throw ApiProblem.badRequest("invalid_user_id", problem);
+        }
+        return id;
+    }
+
+    private static HttpServletRequest currentRequest() {
+        return ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes()).getRequest();
+    }
+}

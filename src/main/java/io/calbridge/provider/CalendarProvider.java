@@ -1,0 +1,45 @@
+package io.calbridge.provider;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The port every calendar provider adapter implements. An adapter is handed a valid access token, talks to its
+ * provider and maps the answer to these value types; it never touches calbridge's storage. Failures are
+ * {@link ProviderException}s. Operations outside {@link ProviderDescriptor#capabilities()} fail with
+ * {@link ProviderException.Permanent}.
+ */
+public interface CalendarProvider {
+
+    ProviderDescriptor descriptor();
+
+    default String id() {
+        return descriptor().id();
+    }
+
+    /** The account the token belongs to. */
+    AccountInfo account(String accessToken);
+
+    List<CalendarInfo> calendars(String accessToken);
+
+    /** One page of changes of one calendar; {@link ProviderException.CursorExpired} when the sync cursor is stale. */
+    ChangePage changes(String accessToken, String calendarId, ChangeRequest request);
+
+    /** Creates the event under its idempotency key; creating it again returns the existing event. */
+    WrittenEvent createEvent(String accessToken, String calendarId, EventDraft draft);
+
+    WrittenEvent updateEvent(String accessToken, String calendarId, String externalId, EventDraft draft);
+
+    /** Deletes the event; an event already gone counts as deleted. */
+    void deleteEvent(String accessToken, String calendarId, String externalId);
+
+    List<BusyInterval> freeBusy(String accessToken, List<String> calendarIds, Instant from, Instant to);
+
+    /** Subscribes to changes of a calendar, delivered to {@code webhookUrl}. */
+    PushChannel watch(String accessToken, String calendarId, String webhookUrl, Instant requestedExpiry);
+
+    void stopWatch(String accessToken, PushChannel channel);
+
+    /** Revokes the grant at the provider (refresh token preferred); providers without revocation do nothing. */
+    void revoke(String token);
+}

@@ -1,0 +1,10 @@
+package io.calbridge.provider;
+
+/** What a provider can do; callers check before asking (Calendly, for one, cannot accept pushed events). */
+public enum Capability {
+    READ_EVENTS,
+    WRITE_EVENTS,
+    FREE_BUSY,
+    PUSH_NOTIFICATIONS,
+    MEETING_LINKS
+}
