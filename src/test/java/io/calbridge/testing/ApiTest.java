@@ -1,0 +1,55 @@
+package io.calbridge.testing;
+
+import io.calbridge.CalbridgeApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * calbridge running on a real port against the shared embedded PostgreSQL, end-user JWTs from mock-oauth2-server.
+ * All subclasses share one application context (and so one fixed port); tests keep apart by user id.
+ */
+@SpringBootTest(classes = {CalbridgeApplication.class, TestProviders.class}, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+public abstract class ApiTest {
+
+    public static final String RETURN_URL = "https://app.example.com/connected";
+    private static final int PORT = freePort();
+    protected static final String BASE_URL = "http://localhost:" + PORT;
+    private static final String TOKEN_KEY = TestKeys.tokenKey("test1");
+
+    protected final Api api = new Api(BASE_URL);
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @DynamicPropertySource
+    static void calbridgeProperties(DynamicPropertyRegistry registry) {
+        registry.add("server.port", () -> PORT);
+        registry.add("calbridge.public-url", () -> BASE_URL);
+        registry.add("calbridge.allowed-return-urls", () -> RETURN_URL);
+        registry.add("spring.datasource.url", TestDatabase::sharedUrl);
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "");
+        registry.add("calbridge.token-keys", () -> TOKEN_KEY);
+        registry.add("calbridge.api-keys", () -> TestKeys.API_KEY);
+        registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri",
+                () -> OAuthServers.server().issuerUrl(OAuthServers.APP).toString());
+    }
+
+    protected static String uniqueUser() {
+        return "user-" + java.util.UUID.randomUUID();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

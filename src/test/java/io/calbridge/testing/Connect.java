@@ -1,0 +1,69 @@
+package io.calbridge.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.calbridge.testing.Api.Caller;
+import io.calbridge.testing.Api.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/** Drives the OAuth connect flow the way a browser does. */
+public final class Connect {
+
+    private final Api api;
+
+    public Connect(Api api) {
+        this.api = api;
+    }
+
+    /** Starts authorization; returns the provider URL the browser is sent to. */
+    public String authorize(String provider, Caller caller, String returnUrl) {
+        Response response = api.post("/api/v1/connections/" + provider + "/authorize", caller,
+                returnUrl == null ? null : Map.of("returnUrl", returnUrl));
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.json().path("authorizationUrl").asText();
+    }
+
+    public static String query(String url, String name) {
+        return UriComponentsBuilder.fromUriString(url).build().getQueryParams().getFirst(name);
+    }
+
+    /**
+     * Consent at mock-oauth2-server for account {@code accountId}: the browser gets its login/consent page (it shows
+     * one because calbridge asks for {@code prompt=consent}), the user submits it, and the server redirects to our
+     * callback with code and state. Returns that callback URL.
+     */
+    public String consentAtMockServer(String authorizationUrl, String accountId, String email) {
+        Response page = api.get(authorizationUrl, Caller.anonymous());
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("<form");
+        String form = "username=" + URLEncoder.encode(accountId, StandardCharsets.UTF_8)
+                + "&claims=" + URLEncoder.encode("{\"email\":\"" + email + "\"}", StandardCharsets.UTF_8);
+        Response consent = api.send("POST", authorizationUrl, Caller.anonymous(), form, "application/x-www-form-urlencoded");
+        assertThat(consent.status()).as(consent.toString()).isEqualTo(302);
+        return consent.header("Location");
+    }
+
+    /** The full round trip with mock-oauth2-server; returns the new connection's id. */
+    public UUID connectMock(String userId, String accountId, String email) {
+        String authorizationUrl = authorize(MockOidcCalendarProvider.ID, Caller.user(userId), ApiTest.RETURN_URL);
+        String callback = consentAtMockServer(authorizationUrl, accountId, email);
+        Response done = api.get(callback, Caller.anonymous());
+        assertThat(done.status()).as(done.toString()).isEqualTo(302);
+        String location = done.header("Location");
+        assertThat(query(location, "status")).as(location).isEqualTo("connected");
+        return UUID.fromString(query(location, "connectionId"));
+    }
+
+    /** The round trip with {@link TokenEndpointStub}: the "provider" redirects back with {@code code}. */
+    public UUID connectStub(String userId, String code) {
+        String authorizationUrl = authorize(StubTokenProvider.ID, Caller.user(userId), null);
+        Response done = api.get("/oauth/" + StubTokenProvider.ID + "/callback?code=" + code + "&state="
+                + query(authorizationUrl, "state"), Caller.anonymous());
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        return UUID.fromString(done.json().path("connectionId").asText());
+    }
+}
