@@ -36,8 +36,8 @@ public final class TestDatabase {
         return postgres().getJdbcUrl("postgres", "postgres");
     }
 
-    /** A fresh, empty database of its own. */
-    public static String newDatabaseUrl() {
+    /** A fresh, empty database of its own; returns its name. */
+    public static String newDatabase() {
         String name = "db_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection connection = postgres().getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
@@ -45,6 +45,10 @@ public final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return postgres().getJdbcUrl("postgres", name);
+        return name;
+    }
+
+    public static String url(String database) {
+        return postgres().getJdbcUrl("postgres", database);
     }
 }
