@@ -6,7 +6,7 @@ CREATE TABLE connections (
     account_id        varchar(512) NOT NULL,
     account_email     varchar(512),
     status            varchar(16)  NOT NULL CHECK (status IN ('ACTIVE', 'NEEDS_REAUTH', 'DISABLED')),
-    settings          jsonb        NOT NULL DEFAULT '{}',
+    settings          jsonb        NOT NULL,
     calendars         jsonb        NOT NULL DEFAULT '[]',
     access_token_enc  bytea,
     refresh_token_enc bytea,
