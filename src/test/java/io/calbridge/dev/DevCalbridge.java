@@ -1,0 +1,163 @@
+package io.calbridge.dev;
+
+import io.calbridge.CalbridgeApplication;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * The run command ({@code ./mvnw spring-boot:test-run}): calbridge on a fresh machine with nothing but a JDK.
+ * It supplies what the packaged jar requires from its operator - a PostgreSQL and token encryption keys - as
+ * development stand-ins kept in {@code ./data/} (or {@code calbridge.dev.data-dir}), so that data and keys survive
+ * restarts. Everything is handed to Spring as default properties: any setting the user gives
+ * (environment, {@code -D}, {@code --arg}) still wins, and a given {@code SPRING_DATASOURCE_URL} skips the embedded
+ * database. This class lives under src/test so that the packaged jar never contains it or its dependencies.
+ */
+public final class DevCalbridge {
+
+    private static final Logger log = LoggerFactory.getLogger(DevCalbridge.class);
+
+    private DevCalbridge() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        StandardEnvironment given = environmentAsGiven(args);
+        Path data = Path.of(given.getProperty("calbridge.dev.data-dir", "data")).toAbsolutePath().normalize();
+        Files.createDirectories(data);
+
+        // Each development stand-in contributes default properties, consulted only where the user set nothing.
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        if (!given.containsProperty("calbridge.token-keys")) {
+            defaults.put("calbridge.token-keys", developmentTokenKeys(data.resolve("token-keys")));
+        }
+        Optional<EmbeddedPostgres> database = Optional.empty();
+        if (!given.containsProperty("spring.datasource.url")) {
+            EmbeddedPostgres postgres = startEmbeddedPostgres(data.resolve("postgres"), given);
+            database = Optional.of(postgres);
+            defaults.put("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
+            defaults.put("spring.datasource.username", "postgres");
+            defaults.put("spring.datasource.password", "");
+            // Stop PostgreSQL only after Spring has closed the context, so that nothing loses its connection while
+            // still working: Spring's JVM shutdown hook (Ctrl-C, SIGTERM) runs these handlers last. A run killed
+            // before Spring's hook exists, or with kill -9, leaves PostgreSQL running; the next start stops it.
+            SpringApplication.getShutdownHandlers().add(() -> stop(postgres));
+        }
+        // The sandbox providers (emulators of Google, Microsoft and Calendly) join here as further stand-ins.
+
+        // The same application and startup check as CalbridgeApplication.main, with the stand-ins as defaults.
+        SpringApplication app = new SpringApplication(CalbridgeApplication.class);
+        app.addListeners(CalbridgeApplication.refuseToStartWithoutRequiredSettings());
+        app.setDefaultProperties(defaults);
+        try {
+            app.run(args);
+        } catch (RuntimeException e) {
+            // Spring has logged why; Spring's shutdown hook may not exist yet, so the database is stopped here.
+            database.ifPresent(DevCalbridge::stop);
+            throw e;
+        }
+    }
+
+    /** What the user configured outside the project's own files: command line, system properties, environment. */
+    private static StandardEnvironment environmentAsGiven(String[] args) {
+        StandardEnvironment given = new StandardEnvironment();
+        given.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+        return given;
+    }
+
+    /**
+     * The key made on the first run and read back on later ones: tokens stored with it stay readable. The file is
+     * readable by its owner only, where the file system supports POSIX permissions.
+     */
+    private static String developmentTokenKeys(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        }
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String keys = "dev1:" + Base64.getEncoder().encodeToString(key);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(file, keys + "\n", StandardCharsets.US_ASCII);
+        log.warn("Generated a development token encryption key into {}. It is for this machine's data only: "
+                + "never use it in production, where CALBRIDGE_TOKEN_KEYS must be set.", file);
+        return keys;
+    }
+
+    /**
+     * PostgreSQL 17 keeping its files in {@code directory}: initialised on the first run, reused afterwards. Its port
+     * is a free one unless {@code calbridge.dev.db-port} names one (handy for psql across restarts).
+     */
+    private static EmbeddedPostgres startEmbeddedPostgres(Path directory, StandardEnvironment given) throws IOException {
+        stopServerLeftOverIn(directory);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(directory)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false) // stopped through Spring's shutdown handlers, after the context
+                .setPGStartupWait(Duration.ofSeconds(60));
+        Integer port = given.getProperty("calbridge.dev.db-port", Integer.class);
+        if (port != null) {
+            builder.setPort(port);
+        }
+        EmbeddedPostgres postgres = builder.start();
+        log.info("Embedded PostgreSQL in {}: {} (user postgres, no password)", directory,
+                postgres.getJdbcUrl("postgres", "postgres"));
+        return postgres;
+    }
+
+    /**
+     * A run killed before or without its shutdown hook (kill -9) leaves its PostgreSQL running on the data directory,
+     * and a new one could not start there. Only a postgres process started on exactly this directory is stopped.
+     */
+    private static void stopServerLeftOverIn(Path directory) throws IOException {
+        Path pidFile = directory.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String pid = Files.readAllLines(pidFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").trim();
+        Optional<ProcessHandle> server = pid.matches("\\d+") ? ProcessHandle.of(Long.parseLong(pid)) : Optional.empty();
+        server = server.filter(process -> process.info().commandLine()
+                .filter(line -> line.contains("postgres") && line.contains(directory.toString())).isPresent());
+        if (server.isEmpty()) {
+            return; // a stale pid file: PostgreSQL itself recovers from that
+        }
+        log.warn("Stopping the PostgreSQL (pid {}) that an earlier run left running in {}", pid, directory);
+        server.get().destroy(); // SIGTERM: PostgreSQL's orderly "smart" shutdown
+        try {
+            server.get().onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while stopping the PostgreSQL left running in " + directory);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the PostgreSQL left running in " + directory + " did not stop within 30 s", e);
+        }
+    }
+
+    private static void stop(EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
