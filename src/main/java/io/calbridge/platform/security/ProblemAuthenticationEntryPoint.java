@@ -23,6 +23,8 @@ final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint 
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
             detail = "the bearer token is invalid or expired";
         } else if (e instanceof BadCredentialsException && request.getHeader(ApiKeyAuthenticationFilter.HEADER) != null) {
+            // every 401 must carry a challenge (RFC 9110 15.5.2); API keys have no registered scheme
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             detail = "the API key is not valid";
         } else {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");

@@ -111,7 +111,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
-        Object problem = body instanceof ProblemDetail detail ? withCode(detail, status) : body;
+        // the standard MVC exceptions arrive here with no body yet: theirs is the ErrorResponse's own
+        Object given = body == null && e instanceof ErrorResponse errorResponse ? errorResponse.getBody() : body;
+        Object problem = given instanceof ProblemDetail detail ? withCode(detail, status) : given;
         return super.handleExceptionInternal(e, problem, headers, status, request);
     }
 
