@@ -52,7 +52,8 @@ class OAuthController {
             } else {
                 target.queryParam("status", "error").queryParam("error", outcome.error());
             }
-            URI location = target.encode().build().toUri();
+            // the return URL passed ReturnUrlPolicy as a valid, encoded URI; what is added needs no encoding
+            URI location = target.build(true).toUri();
             return ResponseEntity.status(HttpStatus.FOUND).location(location).build();
         }
         if (outcome.ok()) {

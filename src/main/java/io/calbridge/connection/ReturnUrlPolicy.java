@@ -35,10 +35,16 @@ class ReturnUrlPolicy {
         }
         if (!url.isAbsolute() || url.getHost() == null || url.getRawUserInfo() != null || url.getRawFragment() != null
                 || !("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
-                || String.valueOf(url.getRawPath()).contains("..")) {
+                || escapesItsPath(String.valueOf(url.getRawPath()))) {
             return false;
         }
         return allowed.stream().anyMatch(prefix -> under(url, prefix));
+    }
+
+    /** Dot segments and encoded dots or slashes, which browsers may resolve to another path than the one checked. */
+    private static boolean escapesItsPath(String rawPath) {
+        String path = rawPath.toLowerCase(Locale.ROOT);
+        return path.contains("..") || path.contains("%2e") || path.contains("%2f") || path.contains("%5c") || path.contains("\\");
     }
 
     private static boolean under(URI url, URI prefix) {

@@ -88,6 +88,9 @@ class BadRequestTableTest extends ApiTest {
                 bad("empty body", patch(""), 400, "malformed_body"),
                 bad("JSON array instead of an object", patch("[{\"syncEnabled\":false}]"), 400, "malformed_body"),
                 bad("string 'yes' for a boolean", patch("{\"syncEnabled\":\"yes\"}"), 400, "malformed_body"),
+                bad("number 1 for a boolean", patch("{\"syncEnabled\":1}"), 400, "malformed_body"),
+                bad("string 'true' for a boolean", patch("{\"syncEnabled\":\"true\"}"), 400, "malformed_body"),
+                bad("number for a template", patch("{\"eventTitleTemplate\":5}"), 400, "malformed_body"),
                 bad("string for a list of calendar ids", patch("{\"readCalendarIds\":\"x\"}"), 400, "malformed_body"),
                 bad("object for a template", patch("{\"eventTitleTemplate\":{}}"), 400, "malformed_body"),
                 bad("unknown field", patch("{\"bogus\":true}"), 400, "malformed_body"),
@@ -128,6 +131,8 @@ class BadRequestTableTest extends ApiTest {
                 bad("return URL scheme-relative", returnUrl("//evil.io/connected"), 400, "return_url_not_allowed"),
                 bad("return URL with userinfo", returnUrl("https://app.example.com@evil.io/"), 400, "return_url_not_allowed"),
                 bad("return URL escaping the path", returnUrl("https://app.example.com/connected/../admin"), 400, "return_url_not_allowed"),
+                bad("return URL escaping the path with encoded dots", returnUrl("https://app.example.com/connected/%2e%2E/admin"), 400, "return_url_not_allowed"),
+                bad("return URL with an encoded slash", returnUrl("https://app.example.com/connected%2F..%2Fadmin"), 400, "return_url_not_allowed"),
                 bad("return URL with plain http", returnUrl("http://app.example.com/connected"), 400, "return_url_not_allowed"),
                 // who is calling
                 bad("no credentials", get("/api/v1/connections").as(As.ANONYMOUS), 401, "unauthorized"),
