@@ -47,12 +47,14 @@ class RunCommandIT {
     @Test
     void runCommandStartsOnEmbeddedPostgresAndKeepsDataAndTokenKeyAcrossRestart() throws Exception {
         Path data = workingDirectory.resolve("data");
-        int port = freePort();
+        int[] ports = twoFreePorts();
+        int port = ports[0];
+        int databasePort = ports[1];
         Api api = new Api("http://localhost:" + port);
         UUID connectionId = UUID.randomUUID();
         String tokenKeys;
 
-        try (Child first = Child.start(workingDirectory, port, LOGS.resolve("first-start.log"))) {
+        try (Child first = Child.start(workingDirectory, port, databasePort, LOGS.resolve("first-start.log"))) {
             first.awaitHealthUp(api);
             assertThat(first.output()).contains("initdb completed").contains("Generated a development token encryption key");
             insertConnection(first.jdbcUrl(), connectionId);
@@ -68,7 +70,7 @@ class RunCommandIT {
             assertThat(data.resolve("postgres/postmaster.pid")).doesNotExist();
         }
 
-        try (Child second = Child.start(workingDirectory, port, LOGS.resolve("second-start.log"))) {
+        try (Child second = Child.start(workingDirectory, port, databasePort, LOGS.resolve("second-start.log"))) {
             second.awaitHealthUp(api);
             assertThat(second.output()).doesNotContain("initdb").doesNotContain("Generated a development token encryption key");
             assertThat(listedConnectionIds(api)).containsExactly(connectionId.toString());
@@ -104,9 +106,10 @@ class RunCommandIT {
         return Files.readAllLines(pidFile).stream().findFirst().map(String::trim).map(Long::valueOf);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Both held open while chosen, so they differ: the server's port must not go to PostgreSQL. */
+    private static int[] twoFreePorts() {
+        try (ServerSocket server = new ServerSocket(0); ServerSocket database = new ServerSocket(0)) {
+            return new int[] {server.getLocalPort(), database.getLocalPort()};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -115,7 +118,7 @@ class RunCommandIT {
     /** DevCalbridge in a child JVM on the test classpath, its output in a log file under target/. */
     private record Child(Process process, Path workingDirectory, Path logFile) implements AutoCloseable {
 
-        static Child start(Path workingDirectory, int port, Path log) throws IOException {
+        static Child start(Path workingDirectory, int port, int databasePort, Path log) throws IOException {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -123,7 +126,8 @@ class RunCommandIT {
                     "-cp", System.getProperty("java.class.path"),
                     "-Dcalbridge.api-keys=" + TestKeys.API_KEY,
                     DevCalbridge.class.getName(),
-                    "--server.port=" + port)
+                    "--server.port=" + port,
+                    "--calbridge.dev.db-port=" + databasePort)
                     .directory(workingDirectory.toFile()) // the default data directory ./data lands in the temp dir
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
