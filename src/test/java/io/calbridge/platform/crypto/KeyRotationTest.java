@@ -2,24 +2,17 @@ package io.calbridge.platform.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.calbridge.CalbridgeApplication;
 import io.calbridge.connection.TokenService;
-import io.calbridge.testing.Api;
 import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.Api.Response;
 import io.calbridge.testing.Connect;
-import io.calbridge.testing.OAuthServers;
+import io.calbridge.testing.RunningCalbridge;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
-import io.calbridge.testing.TestProviders;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Rotation as ops do it: restart with a new key first, re-encrypt, drop the old key. Its own database. */
@@ -30,21 +23,21 @@ class KeyRotationTest {
     private final String key2 = TestKeys.tokenKey("k2");
 
     @Test
-    void tokensWrittenUnderKey1StayReadableThroughRotationToKey2Alone() throws Exception {
+    void tokensWrittenUnderKey1StayReadableThroughRotationToKey2Alone() {
         String user = "rotation-user";
         UUID id;
         String accessToken;
-        try (Running app = start(key1)) {
-            id = new Connect(app.api).connectStub(user, "code-" + UUID.randomUUID());
-            accessToken = app.context.getBean(TokenService.class).accessToken(id);
+        try (RunningCalbridge app = start(key1)) {
+            id = new Connect(app.api()).connectStub(user, "code-" + UUID.randomUUID());
+            accessToken = app.context().getBean(TokenService.class).accessToken(id);
         }
         assertThat(keyIdOfStoredAccessToken(id)).isEqualTo("k1");
 
-        try (Running app = start(key2 + "," + key1)) {
-            assertThat(app.context.getBean(TokenService.class).accessToken(id)).isEqualTo(accessToken);
-            assertThat(app.api.get("/api/v1/connections/" + id + "/calendars", Caller.service(user)).status()).isEqualTo(200);
+        try (RunningCalbridge app = start(key2 + "," + key1)) {
+            assertThat(app.context().getBean(TokenService.class).accessToken(id)).isEqualTo(accessToken);
+            assertThat(app.api().get("/api/v1/connections/" + id + "/calendars", Caller.service(user)).status()).isEqualTo(200);
 
-            Response reencrypt = app.api.post("/api/v1/admin/token-keys/reencrypt", Caller.serviceWithoutUser(), null);
+            Response reencrypt = app.api().post("/api/v1/admin/token-keys/reencrypt", Caller.serviceWithoutUser(), null);
 
             assertThat(reencrypt.status()).as(reencrypt.toString()).isEqualTo(200);
             assertThat(reencrypt.json().path("keyId").asText()).isEqualTo("k2");
@@ -52,10 +45,10 @@ class KeyRotationTest {
         }
         assertThat(keyIdOfStoredAccessToken(id)).isEqualTo("k2");
 
-        try (Running app = start(key2)) {
-            assertThat(app.context.getBean(TokenService.class).accessToken(id)).isEqualTo(accessToken);
-            assertThat(app.api.get("/api/v1/connections/" + id + "/calendars", Caller.service(user)).status()).isEqualTo(200);
-            Response again = app.api.post("/api/v1/admin/token-keys/reencrypt", Caller.serviceWithoutUser(), null);
+        try (RunningCalbridge app = start(key2)) {
+            assertThat(app.context().getBean(TokenService.class).accessToken(id)).isEqualTo(accessToken);
+            assertThat(app.api().get("/api/v1/connections/" + id + "/calendars", Caller.service(user)).status()).isEqualTo(200);
+            Response again = app.api().post("/api/v1/admin/token-keys/reencrypt", Caller.serviceWithoutUser(), null);
             assertThat(again.json().path("reencrypted").asInt()).isZero();
         }
     }
@@ -66,29 +59,7 @@ class KeyRotationTest {
         return new String(sealed, 2, sealed[1], StandardCharsets.US_ASCII);
     }
 
-    private Running start(String tokenKeys) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("server.port", port);
-        properties.put("calbridge.public-url", "http://localhost:" + port);
-        properties.put("spring.datasource.url", TestDatabase.url(database));
-        properties.put("spring.datasource.username", "postgres");
-        properties.put("spring.datasource.password", "");
-        properties.put("calbridge.token-keys", tokenKeys);
-        properties.put("calbridge.api-keys", TestKeys.API_KEY);
-        properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", OAuthServers.server().issuerUrl(OAuthServers.APP).toString());
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(CalbridgeApplication.class, TestProviders.class)
-                .properties(properties).run();
-        return new Running(context, new Api("http://localhost:" + port));
-    }
-
-    private record Running(ConfigurableApplicationContext context, Api api) implements AutoCloseable {
-        @Override
-        public void close() {
-            context.close();
-        }
+    private RunningCalbridge start(String tokenKeys) {
+        return RunningCalbridge.start(database, Map.of("calbridge.token-keys", tokenKeys));
     }
 }
