@@ -122,6 +122,15 @@ class ConnectionRepository {
                 + "WHERE id = ? AND version = ?").params(access, refresh, id, expectedVersion).update() == 1;
     }
 
+    void recordSync(UUID id, String outcome, String error, Instant at) {
+        jdbc.sql("UPDATE connections SET last_sync_at = ?, last_sync_outcome = ?, last_sync_error = ? WHERE id = ?")
+                .params(ts(at), outcome, error, id).update();
+    }
+
+    List<UUID> activeIds() {
+        return jdbc.sql("SELECT id FROM connections WHERE status = 'ACTIVE' ORDER BY last_sync_at NULLS FIRST").query(UUID.class).list();
+    }
+
     void markNeedsReauth(UUID id, String reason, Instant now) {
         jdbc.sql("UPDATE connections SET status = 'NEEDS_REAUTH', last_sync_error = ?, updated_at = ?, version = version + 1 WHERE id = ?")
                 .params(reason, ts(now), id).update();

@@ -53,6 +53,26 @@ public class ConnectionService {
         return connections.find(id);
     }
 
+    /** Connections that may sync now, least recently synced first. */
+    public List<UUID> activeConnectionIds() {
+        return connections.activeIds();
+    }
+
+    /** The outcome of a sync run, shown on the connection. */
+    public void recordSync(UUID id, String outcome, String error) {
+        connections.recordSync(id, outcome, error, clock.instant());
+    }
+
+    /** Remembers the account's calendars as the provider listed them. */
+    public void rememberCalendars(UUID id, List<CalendarInfo> calendars) {
+        connections.updateCalendars(id, calendars, clock.instant());
+    }
+
+    /** The provider refused the connection's authorization outside a token refresh (e.g. an API answered 401). */
+    public void markNeedsReauth(UUID id, String reason) {
+        connections.markNeedsReauth(id, reason, clock.instant());
+    }
+
     Connection updateSettings(String userId, UUID id, SettingsPatch patch) {
         Connection connection = get(userId, id);
         ConnectionSettings updated = patch.applyTo(connection.settings(), connection.calendars());

@@ -1,0 +1,130 @@
+package io.calbridge.event;
+
+import io.calbridge.connection.Connection;
+import io.calbridge.connection.ConnectionService;
+import io.calbridge.platform.security.CurrentUser;
+import io.calbridge.platform.web.ApiProblem;
+import io.calbridge.provider.CalendarInfo;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/events")
+@Tag(name = "events", description = "The user's synced calendar events, merged across connections")
+class EventController {
+
+    private static final Duration MAX_RANGE = Duration.ofDays(366);
+    private static final Duration UPCOMING_HORIZON = Duration.ofDays(90);
+
+    private final EventQuery events;
+    private final ConnectionService connections;
+    private final CurrentUser currentUser;
+    private final Clock clock;
+
+    EventController(EventQuery events, ConnectionService connections, CurrentUser currentUser, Clock clock) {
+        this.events = events;
+        this.connections = connections;
+        this.currentUser = currentUser;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    @Operation(summary = "Events overlapping [from, to) (RFC 3339; default: the next 7 days), optionally of one connection")
+    List<EventView> list(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+            @RequestParam(required = false) String connectionId) {
+        String userId = currentUser.id();
+        Instant start = from == null ? clock.instant() : parse("from", from);
+        Instant end = to == null ? start.plus(Duration.ofDays(7)) : parse("to", to);
+        if (!end.isAfter(start) || Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
+            throw ApiProblem.badRequest("invalid_range", "'to' must be after 'from', at most 366 days later");
+        }
+        UUID connection = null;
+        if (connectionId != null) {
+            connection = parseConnection(connectionId);
+            connections.get(userId, connection); // 404 unless it is the user's
+        }
+        return views(userId, events.between(userId, start, end, connection));
+    }
+
+    @GetMapping("/upcoming")
+    @Operation(summary = "The next events from now (limit 1-100, default 10)")
+    List<EventView> upcoming(@RequestParam(defaultValue = "10") int limit) {
+        if (limit < 1 || limit > 100) {
+            throw ApiProblem.badRequest("invalid_limit", "limit must be between 1 and 100");
+        }
+        String userId = currentUser.id();
+        Instant now = clock.instant();
+        List<StoredEvent> next = events.between(userId, now, now.plus(UPCOMING_HORIZON), null);
+        return views(userId, next.subList(0, Math.min(limit, next.size())));
+    }
+
+    private List<EventView> views(String userId, List<StoredEvent> stored) {
+        Map<UUID, Connection> byId = new HashMap<>();
+        connections.list(userId).forEach(c -> byId.put(c.id(), c));
+        return stored.stream().map(e -> EventView.of(e, byId.get(e.connectionId()))).toList();
+    }
+
+    private static Instant parse(String name, String value) {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.badRequest("invalid_parameter", "'" + name + "' must be an RFC 3339 timestamp with offset, e.g. 2026-11-23T09:00:00Z");
+        }
+    }
+
+    private static UUID parseConnection(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.notFound("connection");
+        }
+    }
+
+    /** Where an event comes from, as the user knows it. */
+    record Source(UUID connectionId, String provider, String calendarId, String calendarName, String color) {
+    }
+
+    /**
+     * An event as the API shows it: timed events carry RFC 3339 times in the event's own zone; all-day events carry
+     * {@code allDay: true} and dates, the end exclusive.
+     */
+    record EventView(String id, String title, String description, String location, String start, String end, boolean allDay,
+            String timeZone, String status, boolean transparent, String selfResponse, String recurringEventId,
+            String meetingUrl, String htmlLink, Source source) {
+
+        static EventView of(StoredEvent e, Connection connection) {
+            ZoneId zone = zone(e.timeZone());
+            String start = e.allDay() ? e.startDate().toString() : e.start().atZone(zone).toOffsetDateTime().toString();
+            String end = e.allDay() ? e.endDate().toString() : e.end().atZone(zone).toOffsetDateTime().toString();
+            CalendarInfo calendar = connection == null ? null : connection.calendars().stream()
+                    .filter(c -> c.id().equals(e.calendarId())).findFirst().orElse(null);
+            Source source = new Source(e.connectionId(), connection == null ? null : connection.provider(), e.calendarId(),
+                    calendar == null ? null : calendar.name(), calendar == null ? null : calendar.color());
+            return new EventView(e.externalId(), e.title(), e.description(), e.location(), start, end, e.allDay(), e.timeZone(),
+                    e.status(), e.transparent(), e.selfResponse(), e.recurringEventId(), e.meetingUrl(), e.htmlLink(), source);
+        }
+
+        private static ZoneId zone(String id) {
+            try {
+                return id == null ? ZoneOffset.UTC : ZoneId.of(id);
+            } catch (RuntimeException e) {
+                return ZoneOffset.UTC;
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.calbridge.event;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/** A user's events in a window, with recurring series expanded into occurrences and their exceptions applied. */
+@Service
+public class EventQuery {
+
+    private final EventStore store;
+
+    EventQuery(EventStore store) {
+        this.store = store;
+    }
+
+    /** Every event overlapping [from, to), ordered by start; {@code connectionId} narrows to one connection. */
+    public List<StoredEvent> between(String userId, Instant from, Instant to, UUID connectionId) {
+        List<StoredEvent> events = new ArrayList<>(store.singlesBetween(userId, from, to, connectionId));
+        List<StoredEvent> series = store.seriesStartingBefore(userId, to, connectionId);
+        if (!series.isEmpty()) {
+            Set<String> replaced = new HashSet<>();
+            for (StoredEvent exception : store.seriesExceptions(userId, connectionId)) {
+                if (exception.originalStart() != null) {
+                    replaced.add(key(exception.connectionId(), exception.calendarId(), exception.recurringEventId(), exception.originalStart()));
+                }
+            }
+            for (StoredEvent master : series) {
+                events.addAll(occurrences(master, from, to, replaced));
+            }
+        }
+        events.sort(Comparator.comparing(StoredEvent::start).thenComparing(StoredEvent::externalId));
+        return events;
+    }
+
+    private static List<StoredEvent> occurrences(StoredEvent master, Instant from, Instant to, Set<String> replaced) {
+        ZoneId zone = master.timeZone() == null ? ZoneOffset.UTC : ZoneId.of(master.timeZone());
+        Duration length = Duration.between(master.start(), master.end());
+        List<StoredEvent> result = new ArrayList<>();
+        for (Instant start : Recurrence.occurrences(master.recurrence(), master.start(), zone, master.allDay(), length, from, to)) {
+            if (replaced.contains(key(master.connectionId(), master.calendarId(), master.externalId(), start))) {
+                continue;
+            }
+            String id = Recurrence.occurrenceId(master.externalId(), start, zone, master.allDay());
+            if (master.allDay()) {
+                // whole days, whatever DST does to the hours in between
+                LocalDate date = start.atZone(zone).toLocalDate();
+                LocalDate endDate = date.plusDays(ChronoUnit.DAYS.between(master.startDate(), master.endDate()));
+                result.add(master.occurrence(start, endDate.atStartOfDay(zone).toInstant(), date, endDate, id));
+            } else {
+                result.add(master.occurrence(start, start.plus(length), null, null, id));
+            }
+        }
+        return result;
+    }
+
+    private static String key(UUID connectionId, String calendarId, String seriesId, Instant originalStart) {
+        return connectionId + "\n" + calendarId + "\n" + seriesId + "\n" + originalStart.getEpochSecond();
+    }
+}

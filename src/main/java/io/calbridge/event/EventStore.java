@@ -1,0 +1,183 @@
+package io.calbridge.event;
+
+import io.calbridge.provider.EventTime;
+import io.calbridge.provider.RemoteEvent;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The local copy of synced events: written page by page by inbound sync, read by the events API and availability. */
+@Repository
+public class EventStore {
+
+    private static final String UPSERT = """
+            INSERT INTO events (connection_id, calendar_id, external_id, user_id, status, title, description, location,
+                start_at, end_at, all_day, start_date, end_date, time_zone, transparent, self_response, attendees,
+                recurrence, recurring_event_id, original_start_at, meeting_url, html_link, etag, generation, synced_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (connection_id, calendar_id, external_id) DO UPDATE SET status = excluded.status,
+                title = excluded.title, description = excluded.description, location = excluded.location,
+                start_at = excluded.start_at, end_at = excluded.end_at, all_day = excluded.all_day,
+                start_date = excluded.start_date, end_date = excluded.end_date, time_zone = excluded.time_zone,
+                transparent = excluded.transparent, self_response = excluded.self_response, attendees = excluded.attendees,
+                recurrence = excluded.recurrence, recurring_event_id = excluded.recurring_event_id,
+                original_start_at = excluded.original_start_at, meeting_url = excluded.meeting_url,
+                html_link = excluded.html_link, etag = excluded.etag, generation = excluded.generation,
+                synced_at = excluded.synced_at""";
+
+    private static final String COLUMNS = "connection_id, calendar_id, external_id, status, title, description, location, "
+            + "start_at, end_at, all_day, start_date, end_date, time_zone, transparent, self_response, recurrence, "
+            + "recurring_event_id, original_start_at, meeting_url, html_link";
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    EventStore(JdbcClient jdbc, JdbcTemplate template, JsonMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.template = template;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** What one page did to the store. */
+    public record PageResult(int created, int updated, int deleted) {
+    }
+
+    /**
+     * Stores one page of changes of a calendar in one transaction. A cancelled event is removed, except a cancelled
+     * instance of a series, which is kept: it takes that occurrence out of the series.
+     */
+    @Transactional
+    public PageResult apply(UUID connectionId, String userId, String calendarId, ZoneId calendarZone, List<RemoteEvent> page,
+            long generation) {
+        Set<String> known = existingIds(connectionId, calendarId, page);
+        List<Object[]> upserts = new ArrayList<>();
+        List<Object[]> deletes = new ArrayList<>();
+        int created = 0;
+        int updated = 0;
+        Timestamp now = Timestamp.from(clock.instant());
+        for (RemoteEvent event : page) {
+            if (event.cancelled() && event.recurringEventId() == null) {
+                deletes.add(new Object[] {connectionId, calendarId, event.externalId()});
+                continue;
+            }
+            Object[] row = row(connectionId, userId, calendarId, calendarZone, event, generation, now);
+            if (row == null) {
+                continue;
+            }
+            upserts.add(row);
+            if (known.contains(event.externalId())) {
+                updated++;
+            } else {
+                created++;
+            }
+        }
+        template.batchUpdate(UPSERT, upserts);
+        int deleted = 0;
+        for (int count : template.batchUpdate("DELETE FROM events WHERE connection_id = ? AND calendar_id = ? AND external_id = ?", deletes)) {
+            deleted += count;
+        }
+        return new PageResult(created, updated, deleted);
+    }
+
+    /** After a full sync: what it did not see is gone at the provider. */
+    public int deleteNotSeen(UUID connectionId, String calendarId, long generation) {
+        return jdbc.sql("DELETE FROM events WHERE connection_id = ? AND calendar_id = ? AND generation < ?")
+                .params(connectionId, calendarId, generation).update();
+    }
+
+    /** Events of calendars no longer synced (the user narrowed readCalendarIds). */
+    public int deleteCalendarsOtherThan(UUID connectionId, List<String> calendarIds) {
+        return jdbc.sql("DELETE FROM events WHERE connection_id = ? AND NOT (calendar_id = ANY (?))")
+                .params(connectionId, calendarIds.toArray(String[]::new)).update();
+    }
+
+    /** Single events and moved instances overlapping [from, to). */
+    List<StoredEvent> singlesBetween(String userId, Instant from, Instant to, UUID connectionId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM events WHERE user_id = ? AND recurrence IS NULL AND status <> 'cancelled' "
+                        + "AND start_at < ? AND end_at > ? AND (?::uuid IS NULL OR connection_id = ?::uuid) ORDER BY start_at")
+                .params(userId, Timestamp.from(to), Timestamp.from(from), connectionId, connectionId)
+                .query(EventStore::map).list();
+    }
+
+    /** Series masters that start before {@code to}. */
+    List<StoredEvent> seriesStartingBefore(String userId, Instant to, UUID connectionId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM events WHERE user_id = ? AND recurrence IS NOT NULL AND status <> 'cancelled' "
+                        + "AND start_at < ? AND (?::uuid IS NULL OR connection_id = ?::uuid)")
+                .params(userId, Timestamp.from(to), connectionId, connectionId).query(EventStore::map).list();
+    }
+
+    /** Instances of series that replace (moved) or remove (cancelled) one occurrence. */
+    List<StoredEvent> seriesExceptions(String userId, UUID connectionId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM events WHERE user_id = ? AND recurring_event_id IS NOT NULL "
+                        + "AND (?::uuid IS NULL OR connection_id = ?::uuid)")
+                .params(userId, connectionId, connectionId).query(EventStore::map).list();
+    }
+
+    public int count(UUID connectionId) {
+        return jdbc.sql("SELECT count(*) FROM events WHERE connection_id = ?").param(connectionId).query(Integer.class).single();
+    }
+
+    private Set<String> existingIds(UUID connectionId, String calendarId, List<RemoteEvent> page) {
+        String[] ids = page.stream().map(RemoteEvent::externalId).toArray(String[]::new);
+        return new HashSet<>(jdbc.sql("SELECT external_id FROM events WHERE connection_id = ? AND calendar_id = ? AND external_id = ANY (?)")
+                .params(connectionId, calendarId, ids).query(String.class).list());
+    }
+
+    private Object[] row(UUID connectionId, String userId, String calendarId, ZoneId calendarZone, RemoteEvent e, long generation,
+            Timestamp now) {
+        EventTime start = e.start() != null ? e.start() : e.originalStart();
+        EventTime end = e.end() != null ? e.end() : start;
+        if (start == null) {
+            return null; // a cancelled instance without any time cannot take anything out of its series
+        }
+        Instant startAt = instant(start, calendarZone);
+        Instant endAt = instant(end, calendarZone);
+        String zone = start.timeZone() != null ? start.timeZone() : calendarZone.getId();
+        return new Object[] {connectionId, calendarId, e.externalId(), userId, e.status() == null ? "confirmed" : e.status(),
+                e.title(), e.description(), e.location(), Timestamp.from(startAt), Timestamp.from(endAt.isBefore(startAt) ? startAt : endAt),
+                start.isAllDay(), date(start.date()), date(end.date()), zone, e.transparent(), e.selfResponse(),
+                e.attendees().isEmpty() ? null : json.writeValueAsString(e.attendees()), e.recurrenceRule(), e.recurringEventId(),
+                e.originalStart() == null ? null : Timestamp.from(instant(e.originalStart(), calendarZone)), e.meetingUrl(),
+                e.htmlLink(), e.etag(), generation, now};
+    }
+
+    /** An all-day date starts at midnight in the calendar's zone. */
+    static Instant instant(EventTime time, ZoneId calendarZone) {
+        return time.isAllDay() ? time.date().atStartOfDay(calendarZone).toInstant() : time.instant();
+    }
+
+    private static Date date(LocalDate date) {
+        return date == null ? null : Date.valueOf(date);
+    }
+
+    private static StoredEvent map(ResultSet rs, int row) throws SQLException {
+        Date startDate = rs.getDate("start_date");
+        Date endDate = rs.getDate("end_date");
+        Timestamp originalStart = rs.getTimestamp("original_start_at");
+        return new StoredEvent(rs.getObject("connection_id", UUID.class), rs.getString("calendar_id"), rs.getString("external_id"),
+                rs.getString("status"), rs.getString("title"), rs.getString("description"), rs.getString("location"),
+                rs.getTimestamp("start_at").toInstant(), rs.getTimestamp("end_at").toInstant(), rs.getBoolean("all_day"),
+                startDate == null ? null : startDate.toLocalDate(), endDate == null ? null : endDate.toLocalDate(),
+                rs.getString("time_zone"), rs.getBoolean("transparent"), rs.getString("self_response"), rs.getString("recurrence"),
+                rs.getString("recurring_event_id"), originalStart == null ? null : originalStart.toInstant(),
+                rs.getString("meeting_url"), rs.getString("html_link"));
+    }
+}

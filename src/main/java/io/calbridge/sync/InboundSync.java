@@ -1,0 +1,172 @@
+package io.calbridge.sync;
+
+import io.calbridge.connection.Connection;
+import io.calbridge.connection.ConnectionService;
+import io.calbridge.connection.ConnectionStatus;
+import io.calbridge.connection.TokenService;
+import io.calbridge.event.EventStore;
+import io.calbridge.event.EventStore.PageResult;
+import io.calbridge.provider.CalendarInfo;
+import io.calbridge.provider.CalendarProvider;
+import io.calbridge.provider.Capability;
+import io.calbridge.provider.ChangePage;
+import io.calbridge.provider.ChangeRequest;
+import io.calbridge.provider.ProviderException;
+import io.calbridge.provider.ProviderRegistry;
+import io.calbridge.sync.CalendarSyncStates.State;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Pulls a connection's calendars into the local event store: a full sync over the configured window first, then
+ * incremental syncs from the provider's cursor. Every page is stored as it arrives; an expired cursor turns into a
+ * full resync that also removes what vanished remotely. Provider calls happen outside any transaction.
+ */
+@Service
+public class InboundSync {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundSync.class);
+
+    private final ConnectionService connections;
+    private final TokenService tokens;
+    private final ProviderRegistry providers;
+    private final EventStore events;
+    private final CalendarSyncStates states;
+    private final PushChannels pushChannels;
+    private final SyncProperties properties;
+    private final Clock clock;
+
+    InboundSync(ConnectionService connections, TokenService tokens, ProviderRegistry providers, EventStore events,
+            CalendarSyncStates states, PushChannels pushChannels, SyncProperties properties, Clock clock) {
+        this.connections = connections;
+        this.tokens = tokens;
+        this.providers = providers;
+        this.events = events;
+        this.states = states;
+        this.pushChannels = pushChannels;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** What a sync run did. */
+    public record Outcome(String status, int created, int updated, int deleted, int providerCalls, String error) {
+        static Outcome skipped(String why) {
+            return new Outcome("SKIPPED", 0, 0, 0, 0, why);
+        }
+    }
+
+    /** Syncs every read calendar of the connection; {@code full} forces a full resync. */
+    public Outcome sync(UUID connectionId, boolean full) {
+        Connection connection = connections.find(connectionId).orElse(null);
+        if (connection == null) {
+            return Outcome.skipped("connection gone");
+        }
+        if (connection.status() != ConnectionStatus.ACTIVE || !connection.settings().syncEnabled()) {
+            return Outcome.skipped("connection is " + connection.status() + (connection.settings().syncEnabled() ? "" : ", sync disabled"));
+        }
+        CalendarProvider provider = providers.find(connection.provider()).orElse(null);
+        if (provider == null || !provider.descriptor().can(Capability.READ_EVENTS)) {
+            return Outcome.skipped("provider cannot read events");
+        }
+        Counter counter = new Counter();
+        try {
+            List<CalendarInfo> calendars = calendarsToRead(connection, provider, counter);
+            String[] ids = calendars.stream().map(CalendarInfo::id).toArray(String[]::new);
+            counter.deleted += events.deleteCalendarsOtherThan(connectionId, List.of(ids));
+            states.retainOnly(connectionId, ids);
+            for (CalendarInfo calendar : calendars) {
+                syncCalendar(connection, provider, calendar, full, counter);
+            }
+            Outcome outcome = new Outcome("SUCCESS", counter.created, counter.updated, counter.deleted, counter.calls, null);
+            connections.recordSync(connectionId, outcome.status(), null);
+            return outcome;
+        } catch (ProviderException e) {
+            if (e instanceof ProviderException.AuthRevoked) {
+                connections.markNeedsReauth(connectionId, "the provider refused the authorization during sync");
+            }
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            log.warn("sync of connection {} failed: {}", connectionId, error);
+            connections.recordSync(connectionId, "FAILED", error);
+            return new Outcome("FAILED", counter.created, counter.updated, counter.deleted, counter.calls, error);
+        }
+    }
+
+    private List<CalendarInfo> calendarsToRead(Connection connection, CalendarProvider provider, Counter counter) {
+        List<CalendarInfo> known = connection.calendars();
+        if (known.isEmpty()) {
+            counter.calls++;
+            known = provider.calendars(tokens.accessToken(connection.id()));
+            connections.rememberCalendars(connection.id(), known);
+        }
+        List<String> chosen = connection.settings().readCalendarIds();
+        return chosen.isEmpty() ? known : known.stream().filter(c -> chosen.contains(c.id())).toList();
+    }
+
+    private void syncCalendar(Connection connection, CalendarProvider provider, CalendarInfo calendar, boolean forceFull,
+            Counter counter) {
+        State state = states.find(connection.id(), calendar.id()).orElse(new State(null, 0));
+        boolean full = forceFull || state.cursor() == null;
+        long generation = full ? state.generation() + 1 : state.generation();
+        String cursor = full ? null : state.cursor();
+        String pageCursor = null;
+        String nextSyncCursor = null;
+        ZoneId zone = zone(calendar.timeZone());
+        Instant now = clock.instant();
+        do {
+            ChangePage page;
+            try {
+                counter.calls++;
+                // a fresh token per page: one that expires mid-sync is refreshed and the sync goes on
+                page = provider.changes(tokens.accessToken(connection.id()), calendar.id(), new ChangeRequest(cursor, pageCursor,
+                        now.minus(properties.windowPast()), now.plus(properties.windowFuture()), properties.pageSize()));
+            } catch (ProviderException.CursorExpired e) {
+                if (full) {
+                    throw e;
+                }
+                log.info("sync cursor of {} / {} expired: full resync", connection.id(), calendar.id());
+                full = true;
+                generation++;
+                cursor = null;
+                pageCursor = null;
+                continue;
+            }
+            PageResult result = events.apply(connection.id(), connection.userId(), calendar.id(), zone, page.events(), generation);
+            counter.add(result);
+            pageCursor = page.nextPageCursor();
+            nextSyncCursor = page.syncCursor();
+        } while (pageCursor != null);
+        if (full) {
+            counter.deleted += events.deleteNotSeen(connection.id(), calendar.id(), generation);
+        }
+        states.save(connection.id(), calendar.id(), nextSyncCursor, generation, full, clock.instant());
+        pushChannels.ensureWatching(connection, provider, calendar.id());
+    }
+
+    private static ZoneId zone(String id) {
+        try {
+            return id == null ? ZoneOffset.UTC : ZoneId.of(id);
+        } catch (RuntimeException e) {
+            return ZoneOffset.UTC;
+        }
+    }
+
+    private static final class Counter {
+        int created;
+        int updated;
+        int deleted;
+        int calls;
+
+        void add(PageResult page) {
+            created += page.created();
+            updated += page.updated();
+            deleted += page.deleted();
+        }
+    }
+}

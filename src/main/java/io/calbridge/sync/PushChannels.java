@@ -1,0 +1,154 @@
+package io.calbridge.sync;
+
+import io.calbridge.connection.Connection;
+import io.calbridge.connection.ConnectionRemoving;
+import io.calbridge.connection.ConnectionService;
+import io.calbridge.connection.TokenService;
+import io.calbridge.platform.CalbridgeProperties;
+import io.calbridge.provider.CalendarProvider;
+import io.calbridge.provider.Capability;
+import io.calbridge.provider.ProviderException;
+import io.calbridge.provider.ProviderRegistry;
+import io.calbridge.provider.PushChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Push-notification channels per synced calendar: opened after a sync where the provider can reach us (an https
+ * public URL, or a sandbox provider on this machine), renewed before they expire, stopped on disconnect.
+ * A failure here never fails a sync: polling is the safety net.
+ */
+@Component
+class PushChannels {
+
+    private static final Logger log = LoggerFactory.getLogger(PushChannels.class);
+    private static final Duration LIFETIME = Duration.ofDays(7);
+    private static final Duration RENEW_BEFORE = Duration.ofDays(1);
+
+    private final JdbcClient jdbc;
+    private final TokenService tokens;
+    private final ConnectionService connections;
+    private final ProviderRegistry providers;
+    private final CalbridgeProperties properties;
+    private final Clock clock;
+
+    PushChannels(JdbcClient jdbc, TokenService tokens, ConnectionService connections, ProviderRegistry providers,
+            CalbridgeProperties properties, Clock clock) {
+        this.jdbc = jdbc;
+        this.tokens = tokens;
+        this.connections = connections;
+        this.providers = providers;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    record Channel(String channelId, UUID connectionId, String provider, String calendarId, String resourceId, Instant expiresAt) {
+    }
+
+    /** Opens a channel for the calendar unless a live one exists; replaces one that expires soon. */
+    void ensureWatching(Connection connection, CalendarProvider provider, String calendarId) {
+        if (!provider.descriptor().can(Capability.PUSH_NOTIFICATIONS) || !reachable(provider)) {
+            return;
+        }
+        List<Channel> existing = channels("connection_id = ? AND calendar_id = ?", connection.id(), calendarId);
+        Instant now = clock.instant();
+        if (existing.stream().anyMatch(c -> c.expiresAt().isAfter(now.plus(RENEW_BEFORE)))) {
+            return;
+        }
+        try {
+            PushChannel opened = provider.watch(tokens.accessToken(connection.id()), calendarId,
+                    properties.publicUrl() + "/webhooks/" + provider.id(), now.plus(LIFETIME));
+            jdbc.sql("""
+                    INSERT INTO push_channels (channel_id, connection_id, provider, calendar_id, resource_id, token_hash, expires_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(opened.channelId(), connection.id(), provider.id(), calendarId, opened.resourceId(), hash(opened.token()),
+                            Timestamp.from(opened.expiresAt() != null ? opened.expiresAt() : now.plus(LIFETIME)), Timestamp.from(now))
+                    .update();
+            existing.forEach(old -> stop(provider, old));
+        } catch (ProviderException e) {
+            log.warn("could not open a push channel for {} / {}: {}", connection.id(), calendarId, e.toString());
+        }
+    }
+
+    /** The connection a notification is for, if channel, token and resource all match. */
+    Optional<UUID> verify(String provider, String channelId, String token, String resourceId) {
+        if (channelId == null || token == null) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT connection_id, resource_id, token_hash FROM push_channels WHERE channel_id = ? AND provider = ?")
+                .params(channelId, provider)
+                .query((rs, row) -> {
+                    boolean tokenMatches = MessageDigest.isEqual(rs.getString("token_hash").getBytes(StandardCharsets.US_ASCII),
+                            hash(token).getBytes(StandardCharsets.US_ASCII));
+                    String knownResource = rs.getString("resource_id");
+                    boolean resourceMatches = knownResource == null || knownResource.equals(resourceId);
+                    return tokenMatches && resourceMatches ? rs.getObject("connection_id", UUID.class) : null;
+                })
+                .optional();
+    }
+
+    boolean hasLiveChannel(UUID connectionId) {
+        return jdbc.sql("SELECT count(*) FROM push_channels WHERE connection_id = ? AND expires_at > ?")
+                .params(connectionId, Timestamp.from(clock.instant())).query(Integer.class).single() > 0;
+    }
+
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT2M")
+    void renewExpiring() {
+        for (Channel channel : channels("expires_at < ?", Timestamp.from(clock.instant().plus(RENEW_BEFORE)))) {
+            connections.find(channel.connectionId()).ifPresent(connection -> providers.find(channel.provider())
+                    .ifPresent(provider -> ensureWatching(connection, provider, channel.calendarId())));
+        }
+    }
+
+    @EventListener
+    void stopAll(ConnectionRemoving removing) {
+        providers.find(removing.provider()).ifPresent(provider -> channels("connection_id = ?", removing.connectionId())
+                .forEach(channel -> stop(provider, channel)));
+    }
+
+    private void stop(CalendarProvider provider, Channel channel) {
+        try {
+            provider.stopWatch(tokens.accessToken(channel.connectionId()), new PushChannel(channel.channelId(), channel.resourceId(),
+                    channel.calendarId(), null, channel.expiresAt()));
+        } catch (ProviderException e) {
+            log.info("stopping push channel {} failed (it expires by itself): {}", channel.channelId(), e.toString());
+        }
+        jdbc.sql("DELETE FROM push_channels WHERE channel_id = ?").param(channel.channelId()).update();
+    }
+
+    private boolean reachable(CalendarProvider provider) {
+        return "https".equalsIgnoreCase(properties.publicUrl().getScheme()) || provider.descriptor().sandbox();
+    }
+
+    private List<Channel> channels(String where, Object... params) {
+        return jdbc.sql("SELECT channel_id, connection_id, provider, calendar_id, resource_id, expires_at FROM push_channels WHERE " + where)
+                .params(params)
+                .query((rs, row) -> new Channel(rs.getString("channel_id"), rs.getObject("connection_id", UUID.class),
+                        rs.getString("provider"), rs.getString("calendar_id"), rs.getString("resource_id"),
+                        rs.getTimestamp("expires_at").toInstant()))
+                .list();
+    }
+
+    private static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

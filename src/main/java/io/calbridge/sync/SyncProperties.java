@@ -1,0 +1,23 @@
+package io.calbridge.sync;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Inbound sync settings ({@code calbridge.sync.*}).
+ *
+ * @param windowPast    how far back a full sync reaches
+ * @param windowFuture  how far ahead a full sync reaches
+ * @param pageSize      events per provider page (Google allows up to 2500)
+ * @param pollInterval  how often a connection without live push notifications is pulled
+ * @param pushPollInterval the safety-net pull of a connection whose push channels are live
+ */
+@ConfigurationProperties("calbridge.sync")
+public record SyncProperties(
+        @DefaultValue("P30D") Duration windowPast,
+        @DefaultValue("P365D") Duration windowFuture,
+        @DefaultValue("2500") int pageSize,
+        @DefaultValue("PT10M") Duration pollInterval,
+        @DefaultValue("PT6H") Duration pushPollInterval) {
+}
