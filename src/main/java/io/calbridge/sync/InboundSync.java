@@ -15,11 +15,13 @@ import io.calbridge.provider.ProviderException;
 import io.calbridge.provider.ProviderRegistry;
 import io.calbridge.sync.CalendarSyncStates.State;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -121,11 +123,10 @@ public class InboundSync {
         Instant now = clock.instant();
         do {
             ChangePage page;
+            ChangeRequest request = new ChangeRequest(cursor, pageCursor, now.minus(properties.windowPast()),
+                    now.plus(properties.windowFuture()), properties.pageSize());
             try {
-                counter.calls++;
-                // a fresh token per page: one that expires mid-sync is refreshed and the sync goes on
-                page = provider.changes(tokens.accessToken(connection.id()), calendar.id(), new ChangeRequest(cursor, pageCursor,
-                        now.minus(properties.windowPast()), now.plus(properties.windowFuture()), properties.pageSize()));
+                page = fetchPage(connection, provider, calendar.id(), request, counter);
             } catch (ProviderException.CursorExpired e) {
                 if (full) {
                     throw e;
@@ -147,6 +148,43 @@ public class InboundSync {
         }
         states.save(connection.id(), calendar.id(), nextSyncCursor, generation, full, clock.instant());
         pushChannels.ensureWatching(connection, provider, calendar.id());
+    }
+
+    /**
+     * One page, riding out rate limits and passing faults: a few attempts, waiting as the provider asks
+     * (Retry-After) or with growing, jittered pauses. A fresh token per attempt: one that expires mid-sync is
+     * refreshed and the sync goes on.
+     */
+    private ChangePage fetchPage(Connection connection, CalendarProvider provider, String calendarId, ChangeRequest request,
+            Counter counter) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                counter.calls++;
+                return provider.changes(tokens.accessToken(connection.id()), calendarId, request);
+            } catch (ProviderException.RateLimited | ProviderException.Transient e) {
+                if (attempt >= properties.pageAttempts()) {
+                    throw e;
+                }
+                Duration wait = e instanceof ProviderException.RateLimited limited ? limited.retryAfter()
+                        : Duration.ofMillis((long) (200 * Math.pow(2, attempt - 1) * (0.5 + ThreadLocalRandom.current().nextDouble())));
+                log.info("page of {} / {} failed ({}), attempt {} of {}; waiting {} ms", connection.id(), calendarId,
+                        e.getClass().getSimpleName(), attempt, properties.pageAttempts(), wait.toMillis());
+                sleep(min(wait, properties.maxPageWait()));
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException.Transient("interrupted while waiting to retry", e);
+        }
     }
 
     private static ZoneId zone(String id) {

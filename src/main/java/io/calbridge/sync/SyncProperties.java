@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pageSize      events per provider page (Google allows up to 2500)
  * @param pollInterval  how often a connection without live push notifications is pulled
  * @param pushPollInterval the safety-net pull of a connection whose push channels are live
+ * @param pageAttempts  attempts per page when the provider rate-limits or fails passingly
+ * @param maxPageWait   the longest pause between two attempts, whatever Retry-After asks
  */
 @ConfigurationProperties("calbridge.sync")
 public record SyncProperties(
@@ -19,5 +21,7 @@ public record SyncProperties(
         @DefaultValue("P365D") Duration windowFuture,
         @DefaultValue("2500") int pageSize,
         @DefaultValue("PT10M") Duration pollInterval,
-        @DefaultValue("PT6H") Duration pushPollInterval) {
+        @DefaultValue("PT6H") Duration pushPollInterval,
+        @DefaultValue("6") int pageAttempts,
+        @DefaultValue("PT60S") Duration maxPageWait) {
 }
