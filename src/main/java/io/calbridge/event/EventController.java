@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
@@ -107,10 +108,13 @@ class EventController {
             String timeZone, String status, boolean transparent, String selfResponse, String recurringEventId,
             String meetingUrl, String htmlLink, Source source) {
 
+        /** Always with seconds, as RFC 3339 requires (OffsetDateTime#toString drops ":00"). */
+        private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+
         static EventView of(StoredEvent e, Connection connection) {
             ZoneId zone = zone(e.timeZone());
-            String start = e.allDay() ? e.startDate().toString() : e.start().atZone(zone).toOffsetDateTime().toString();
-            String end = e.allDay() ? e.endDate().toString() : e.end().atZone(zone).toOffsetDateTime().toString();
+            String start = e.allDay() ? e.startDate().toString() : RFC_3339.format(e.start().atZone(zone).toOffsetDateTime());
+            String end = e.allDay() ? e.endDate().toString() : RFC_3339.format(e.end().atZone(zone).toOffsetDateTime());
             CalendarInfo calendar = connection == null ? null : connection.calendars().stream()
                     .filter(c -> c.id().equals(e.calendarId())).findFirst().orElse(null);
             Source source = new Source(e.connectionId(), connection == null ? null : connection.provider(), e.calendarId(),

@@ -121,7 +121,7 @@ public class InboundSync {
         String nextSyncCursor = null;
         ZoneId zone = zone(calendar.timeZone());
         Instant now = clock.instant();
-        do {
+        while (true) {
             ChangePage page;
             ChangeRequest request = new ChangeRequest(cursor, pageCursor, now.minus(properties.windowPast()),
                     now.plus(properties.windowFuture()), properties.pageSize());
@@ -142,7 +142,10 @@ public class InboundSync {
             counter.add(result);
             pageCursor = page.nextPageCursor();
             nextSyncCursor = page.syncCursor();
-        } while (pageCursor != null);
+            if (pageCursor == null) {
+                break;
+            }
+        }
         if (full) {
             counter.deleted += events.deleteNotSeen(connection.id(), calendar.id(), generation);
         }

@@ -39,6 +39,10 @@ public abstract class ApiTest {
         registry.add("calbridge.api-keys", () -> TestKeys.API_KEY);
         registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri",
                 () -> OAuthServers.server().issuerUrl(OAuthServers.APP).toString());
+        GoogleEmulators.register(registry);
+        // small pages, so that a few hundred events already take several; short waits between retries
+        registry.add("calbridge.sync.page-size", () -> 200);
+        registry.add("calbridge.sync.max-page-wait", () -> "PT1S");
     }
 
     protected static String uniqueUser() {
