@@ -99,6 +99,25 @@ class GoogleSyncTest extends ApiTest {
     }
 
     @Test
+    void aBurstOfNotificationsCoalescesIntoFewSyncs() {
+        String user = uniqueUser();
+        String email = account();
+        connectGoogle(user, email);
+        google.failNext("events.list", 1, Fault.slow(Duration.ofMillis(1500)));
+        int listsBefore = google.callCount("events.list");
+        List<String> added = new ArrayList<>();
+
+        for (int i = 0; i < 10; i++) {
+            added.add(google.insertEvent(email, """
+                    {"summary":"Burst %d","start":{"dateTime":"%s"},"end":{"dateTime":"%s"}}"""
+                    .formatted(i, monday.plus(Duration.ofHours(i)), monday.plus(Duration.ofHours(i)).plus(Duration.ofMinutes(30)))));
+        }
+
+        Await.until("all ten events arrive", PATIENCE, () -> idsBetween(user).containsAll(added));
+        assertThat(google.callCount("events.list") - listsBefore).isBetween(1, 3);
+    }
+
+    @Test
     void expiredSyncTokenRecoversThroughAFullResyncLeavingNothingStale() {
         String user = uniqueUser();
         String email = account();
