@@ -9,6 +9,7 @@ import io.calbridge.testing.Api;
 import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.TestKeys;
 import java.io.IOException;
+import java.net.URI;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,6 +59,7 @@ class RunCommandIT {
         try (Child first = Child.start(workingDirectory, port, databasePort, LOGS.resolve("first-start.log"))) {
             first.awaitHealthUp(api);
             assertThat(first.output()).contains("initdb completed").contains("Generated a development token encryption key");
+            connectTheSandboxGoogleAccountAndSeeItsDemoEvents(api);
             insertConnection(first.jdbcUrl(), connectionId);
             assertThat(listedConnectionIds(api)).containsExactly(connectionId.toString());
             tokenKeys = Files.readString(data.resolve("token-keys"));
@@ -75,6 +78,47 @@ class RunCommandIT {
             assertThat(second.output()).doesNotContain("initdb").doesNotContain("Generated a development token encryption key");
             assertThat(listedConnectionIds(api)).containsExactly(connectionId.toString());
             assertThat(Files.readString(data.resolve("token-keys"))).isEqualTo(tokenKeys);
+        }
+    }
+
+    /** What a newcomer does first: connect "Google" (the sandbox) through its consent page, then see events. */
+    private static void connectTheSandboxGoogleAccountAndSeeItsDemoEvents(Api api) {
+        String user = "it-google-user";
+        JsonNode google = api.get("/api/v1/providers", Caller.service(user)).json().valueStream()
+                .filter(p -> p.path("id").asText().equals("google")).findFirst().orElseThrow();
+        assertThat(google.path("configured").asBoolean()).isTrue();
+        assertThat(google.path("sandbox").asBoolean()).isTrue();
+
+        String authorizationUrl = api.post("/api/v1/connections/google/authorize", Caller.service(user), null)
+                .json().path("authorizationUrl").asText();
+        Api.Response page = api.get(authorizationUrl, Caller.anonymous());
+        assertThat(page.body()).contains("Allow", "Deny");
+        Matcher consent = Pattern.compile("name=\"consent\" value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(consent.find()).isTrue();
+        URI form = URI.create(authorizationUrl);
+        Api.Response allowed = api.send("POST", form.getScheme() + "://" + form.getAuthority() + form.getPath(), Caller.anonymous(),
+                "consent=" + consent.group(1) + "&decision=allow", "application/x-www-form-urlencoded");
+        assertThat(allowed.status()).as(allowed.toString()).isEqualTo(302);
+        Api.Response connected = api.get(allowed.header("Location"), Caller.anonymous());
+        assertThat(connected.status()).as(connected.toString()).isEqualTo(200);
+
+        Instant now = Instant.now();
+        String window = "/api/v1/events?from=" + now.minus(Duration.ofDays(21)) + "&to=" + now.plus(Duration.ofDays(28));
+        Instant deadline = now.plus(Duration.ofSeconds(30));
+        while (!api.get(window, Caller.service(user)).body().contains("Team stand-up") && Instant.now().isBefore(deadline)) {
+            sleepQuietly(200);
+        }
+        JsonNode events = api.get(window, Caller.service(user)).json();
+        assertThat(events.size()).isGreaterThan(20);
+        assertThat(events.valueStream().anyMatch(e -> e.path("allDay").asBoolean())).isTrue();
+        assertThat(events.valueStream().anyMatch(e -> e.path("recurringEventId").isTextual())).isTrue();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -127,7 +171,8 @@ class RunCommandIT {
                     "-Dcalbridge.api-keys=" + TestKeys.API_KEY,
                     DevCalbridge.class.getName(),
                     "--server.port=" + port,
-                    "--calbridge.dev.db-port=" + databasePort)
+                    "--calbridge.dev.db-port=" + databasePort,
+                    "--calbridge.dev.google-port=0")
                     .directory(workingDirectory.toFile()) // the default data directory ./data lands in the temp dir
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());

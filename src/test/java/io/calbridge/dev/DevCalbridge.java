@@ -1,6 +1,7 @@
 package io.calbridge.dev;
 
 import io.calbridge.CalbridgeApplication;
+import io.calbridge.emulator.google.GoogleCalendarEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -62,7 +63,14 @@ public final class DevCalbridge {
             // before Spring's hook exists, or with kill -9, leaves PostgreSQL running; the next start stops it.
             SpringApplication.getShutdownHandlers().add(() -> stop(postgres));
         }
-        // The sandbox providers (emulators of Google, Microsoft and Calendly) join here as further stand-ins.
+        // Browsers and the sandbox providers reach this machine on whatever port it listens on.
+        defaults.put("calbridge.public-url", "http://localhost:${server.port:8080}");
+        // Sandbox providers: the emulators stand in for every provider whose real client is not configured.
+        if (!given.containsProperty("google.client-id")) {
+            GoogleCalendarEmulator google = startGoogleSandbox(given);
+            defaults.putAll(googleSandboxSettings(google));
+            SpringApplication.getShutdownHandlers().add(google::close);
+        }
 
         // The same application and startup check as CalbridgeApplication.main, with the stand-ins as defaults.
         SpringApplication app = new SpringApplication(CalbridgeApplication.class);
@@ -75,6 +83,35 @@ public final class DevCalbridge {
             database.ifPresent(DevCalbridge::stop);
             throw e;
         }
+    }
+
+    /**
+     * The Google emulator as "Google": a consent page with Allow / Deny, and a sandbox account with a few weeks of
+     * demo events. Its state lives in memory: after a restart, connections made before need reconnecting.
+     */
+    private static GoogleCalendarEmulator startGoogleSandbox(StandardEnvironment given) {
+        int port = given.getProperty("calbridge.dev.google-port", Integer.class, 8095);
+        GoogleCalendarEmulator google;
+        try {
+            google = GoogleCalendarEmulator.builder().port(port).start();
+        } catch (RuntimeException portTaken) {
+            google = GoogleCalendarEmulator.builder().port(0).start();
+        }
+        google.seedDemoEvents(GoogleCalendarEmulator.DEFAULT_ACCOUNT);
+        log.info("Sandbox Google at {} (account {}, with demo events); set GOOGLE_CLIENT_ID to use the real Google",
+                google.baseUrl(), GoogleCalendarEmulator.DEFAULT_ACCOUNT);
+        return google;
+    }
+
+    private static Map<String, Object> googleSandboxSettings(GoogleCalendarEmulator google) {
+        return Map.of(
+                "google.client-id", GoogleCalendarEmulator.DEFAULT_CLIENT_ID,
+                "google.client-secret", GoogleCalendarEmulator.DEFAULT_CLIENT_SECRET,
+                "google.auth-uri", google.authorizationUri(),
+                "google.token-uri", google.tokenUri(),
+                "google.revoke-uri", google.revokeUri(),
+                "google.api-base-url", google.rootUrl(),
+                "google.sandbox", true);
     }
 
     /** What the user configured outside the project's own files: command line, system properties, environment. */
