@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** Google Calendar end to end: calbridge's API, the real Google client, the Google emulator over HTTP. */
@@ -31,6 +32,9 @@ class GoogleSyncTest extends ApiTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final GoogleCalendarEmulator google = GoogleEmulators.shared();
+
+    @Autowired
+    private PushChannels pushChannels;
     private final Connect connect = new Connect(api);
     private final Instant monday = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(2)).plus(Duration.ofHours(8));
 
@@ -195,6 +199,20 @@ class GoogleSyncTest extends ApiTest {
         assertThat(google.activeChannelIds()).hasSizeLessThan(channelsBefore.size());
         assertThat(jdbc.sql("SELECT count(*) FROM push_channels WHERE connection_id = ?").param(other).query(Integer.class).single())
                 .isZero();
+    }
+
+    @Test
+    void channelsCloseToExpiryAreRenewedAndTheOldOnesStopped() {
+        String user = uniqueUser();
+        UUID id = connectGoogle(user, account());
+        String old = jdbc.sql("SELECT channel_id FROM push_channels WHERE connection_id = ?").param(id).query(String.class).single();
+        jdbc.sql("UPDATE push_channels SET expires_at = now() + interval '1 hour' WHERE channel_id = ?").param(old).update();
+
+        pushChannels.renewExpiring();
+
+        List<String> now = jdbc.sql("SELECT channel_id FROM push_channels WHERE connection_id = ?").param(id).query(String.class).list();
+        assertThat(now).hasSize(1).doesNotContain(old);
+        assertThat(google.activeChannelIds()).contains(now.get(0)).doesNotContain(old);
     }
 
     @Test
