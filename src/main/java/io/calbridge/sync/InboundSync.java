@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -43,10 +44,12 @@ public class InboundSync {
     private final CalendarSyncStates states;
     private final PushChannels pushChannels;
     private final SyncProperties properties;
+    private final ApplicationEventPublisher publisher;
     private final Clock clock;
 
     InboundSync(ConnectionService connections, TokenService tokens, ProviderRegistry providers, EventStore events,
-            CalendarSyncStates states, PushChannels pushChannels, SyncProperties properties, Clock clock) {
+            CalendarSyncStates states, PushChannels pushChannels, SyncProperties properties, ApplicationEventPublisher publisher,
+            Clock clock) {
         this.connections = connections;
         this.tokens = tokens;
         this.providers = providers;
@@ -54,13 +57,14 @@ public class InboundSync {
         this.states = states;
         this.pushChannels = pushChannels;
         this.properties = properties;
+        this.publisher = publisher;
         this.clock = clock;
     }
 
-    /** What a sync run did. */
-    public record Outcome(String status, int created, int updated, int deleted, int providerCalls, String error) {
-        static Outcome skipped(String why) {
-            return new Outcome("SKIPPED", 0, 0, 0, 0, why);
+    /** What a sync run did; {@code failure} is set when it failed. */
+    public record Outcome(String status, int created, int updated, int deleted, int providerCalls, ProviderException failure) {
+        static Outcome skipped() {
+            return new Outcome("SKIPPED", 0, 0, 0, 0, null);
         }
     }
 
@@ -68,14 +72,14 @@ public class InboundSync {
     public Outcome sync(UUID connectionId, boolean full) {
         Connection connection = connections.find(connectionId).orElse(null);
         if (connection == null) {
-            return Outcome.skipped("connection gone");
+            return Outcome.skipped();
         }
         if (connection.status() != ConnectionStatus.ACTIVE || !connection.settings().syncEnabled()) {
-            return Outcome.skipped("connection is " + connection.status() + (connection.settings().syncEnabled() ? "" : ", sync disabled"));
+            return Outcome.skipped();
         }
         CalendarProvider provider = providers.find(connection.provider()).orElse(null);
         if (provider == null || !provider.descriptor().can(Capability.READ_EVENTS)) {
-            return Outcome.skipped("provider cannot read events");
+            return Outcome.skipped();
         }
         Counter counter = new Counter();
         try {
@@ -96,7 +100,7 @@ public class InboundSync {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             log.warn("sync of connection {} failed: {}", connectionId, error);
             connections.recordSync(connectionId, "FAILED", error);
-            return new Outcome("FAILED", counter.created, counter.updated, counter.deleted, counter.calls, error);
+            return new Outcome("FAILED", counter.created, counter.updated, counter.deleted, counter.calls, e);
         }
     }
 
@@ -140,6 +144,9 @@ public class InboundSync {
             }
             PageResult result = events.apply(connection.id(), connection.userId(), calendar.id(), zone, page.events(), generation);
             counter.add(result);
+            if (!page.events().isEmpty()) {
+                publisher.publishEvent(new RemoteEventsChanged(connection.id(), calendar.id(), page.events()));
+            }
             pageCursor = page.nextPageCursor();
             nextSyncCursor = page.syncCursor();
             if (pageCursor == null) {

@@ -14,6 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pushPollInterval the safety-net pull of a connection whose push channels are live
  * @param pageAttempts  attempts per page when the provider rate-limits or fails passingly
  * @param maxPageWait   the longest pause between two attempts, whatever Retry-After asks
+ * @param workers       queue jobs run at once per instance
+ * @param batchSize     jobs claimed at once
+ * @param maxAttempts   attempts of a failing job before it is dead
+ * @param retryBase     the first retry's pause; each further one doubles it (with jitter)
+ * @param retryMax      the longest pause between retries
  */
 @ConfigurationProperties("calbridge.sync")
 public record SyncProperties(
@@ -23,5 +28,10 @@ public record SyncProperties(
         @DefaultValue("PT10M") Duration pollInterval,
         @DefaultValue("PT6H") Duration pushPollInterval,
         @DefaultValue("6") int pageAttempts,
-        @DefaultValue("PT60S") Duration maxPageWait) {
+        @DefaultValue("PT60S") Duration maxPageWait,
+        @DefaultValue("16") int workers,
+        @DefaultValue("32") int batchSize,
+        @DefaultValue("10") int maxAttempts,
+        @DefaultValue("PT1S") Duration retryBase,
+        @DefaultValue("PT15M") Duration retryMax) {
 }

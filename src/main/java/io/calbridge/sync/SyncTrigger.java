@@ -1,65 +1,51 @@
 package io.calbridge.sync;
 
 import io.calbridge.connection.ConnectionConnected;
+import io.calbridge.connection.ConnectionService;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs syncs in the background, coalesced per connection: requests that arrive while a connection syncs collapse
- * into one more run after it, so a burst of push notifications costs one or two syncs, not one each.
+ * Asks for inbound syncs through the queue. The queue keeps one pull job per connection, so a burst of push
+ * notifications collapses into one run (and one more if it arrives while that run is under way).
  */
 @Component
-public class SyncTrigger implements DisposableBean {
+public class SyncTrigger {
 
-    private static final Logger log = LoggerFactory.getLogger(SyncTrigger.class);
+    private final SyncQueue queue;
+    private final SyncDrainer drainer;
+    private final ConnectionService connections;
+    private final TransactionTemplate transactions;
 
-    private final InboundSync sync;
-    private final ExecutorService workers = Executors.newFixedThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "inbound-sync");
-        thread.setDaemon(true);
-        return thread;
-    });
-    /** Connections with a run queued or in progress; {@code true}: run once more when it ends. */
-    private final ConcurrentHashMap<UUID, Boolean> pending = new ConcurrentHashMap<>();
-
-    SyncTrigger(InboundSync sync) {
-        this.sync = sync;
+    SyncTrigger(SyncQueue queue, SyncDrainer drainer, ConnectionService connections, TransactionTemplate transactions) {
+        this.queue = queue;
+        this.drainer = drainer;
+        this.connections = connections;
+        this.transactions = transactions;
     }
 
-    /** Asks for an incremental sync of the connection soon. */
-    public void request(UUID connectionId) {
-        if (pending.putIfAbsent(connectionId, false) == null) {
-            workers.submit(() -> run(connectionId));
-        } else {
-            pending.put(connectionId, true);
-        }
+    /** An incremental sync of the connection soon; returns the pull job's id. */
+    public UUID request(UUID connectionId) {
+        return request(connectionId, false, 0);
     }
 
+    /** {@code full}: a full resync; {@code priority} above 0 goes before waiting jobs. */
+    public UUID request(UUID connectionId, boolean full, int priority) {
+        String userId = connections.find(connectionId).orElseThrow().userId();
+        UUID job = queue.requestPull(userId, connectionId, full, priority);
+        drainer.nudge();
+        return job;
+    }
+
+    /** A new or reconnected account: what waited for it runs again, and the first sync starts. */
     @EventListener
-    void firstSync(ConnectionConnected connected) {
-        request(connected.connectionId());
-    }
-
-    private void run(UUID connectionId) {
-        do {
-            try {
-                sync.sync(connectionId, false);
-            } catch (RuntimeException e) {
-                log.error("sync of connection {} failed unexpectedly", connectionId, e);
-            }
-            // a request that came in meanwhile set true: run again; otherwise the entry goes
-        } while (!pending.remove(connectionId, false) && pending.replace(connectionId, true, false));
-    }
-
-    @Override
-    public void destroy() {
-        workers.shutdownNow();
+    void connected(ConnectionConnected connected) {
+        transactions.executeWithoutResult(tx -> {
+            queue.unpark(connected.connectionId());
+            queue.requestPull(connected.userId(), connected.connectionId(), false, 1);
+        });
+        drainer.nudge();
     }
 }

@@ -1,0 +1,131 @@
+package io.calbridge.appointment;
+
+import io.calbridge.appointment.AppointmentRepository.Target;
+import io.calbridge.connection.Connection;
+import io.calbridge.connection.ConnectionService;
+import io.calbridge.connection.TokenService;
+import io.calbridge.provider.CalendarInfo;
+import io.calbridge.provider.CalendarProvider;
+import io.calbridge.provider.Capability;
+import io.calbridge.provider.ProviderException;
+import io.calbridge.provider.ProviderRegistry;
+import io.calbridge.provider.WrittenEvent;
+import io.calbridge.sync.JobHandler;
+import io.calbridge.sync.SyncJob;
+import java.time.Clock;
+import org.springframework.stereotype.Component;
+
+/**
+ * Brings one appointment to one connection's calendar at its latest version: create, update or delete. The external
+ * event's id derives from appointment and connection, so a retry after a lost reply finds the event instead of
+ * making a second one. Recorded only after the provider confirmed, so a crash in between repeats the (idempotent)
+ * call.
+ */
+@Component
+class AppointmentPusher implements JobHandler {
+
+    private final AppointmentRepository appointments;
+    private final ConnectionService connections;
+    private final TokenService tokens;
+    private final ProviderRegistry providers;
+    private final Clock clock;
+
+    AppointmentPusher(AppointmentRepository appointments, ConnectionService connections, TokenService tokens,
+            ProviderRegistry providers, Clock clock) {
+        this.appointments = appointments;
+        this.connections = connections;
+        this.tokens = tokens;
+        this.providers = providers;
+        this.clock = clock;
+    }
+
+    @Override
+    public String kind() {
+        return SyncJob.PUSH;
+    }
+
+    /** The same key for the same appointment and connection, always. */
+    static String idempotencyKey(String userId, String appointmentId, Connection connection) {
+        return "calbridge/" + connection.id() + "/" + userId + "/" + appointmentId;
+    }
+
+    @Override
+    public Result run(SyncJob job) {
+        Appointment appointment = appointments.find(job.userId(), job.appointmentId()).orElse(null);
+        Connection connection = connections.find(job.connectionId()).orElse(null);
+        CalendarProvider provider = connection == null ? null : providers.find(connection.provider()).orElse(null);
+        if (appointment == null || provider == null) {
+            return Result.done(job.wanted(), 0, 0, 0, 0);
+        }
+        Target target = appointments.target(job.userId(), job.appointmentId(), connection.id()).orElse(null);
+        String calendarId = target != null && target.calendarId() != null ? target.calendarId() : writeCalendar(connection);
+        int calls = 0;
+        try {
+            String token = tokens.accessToken(connection.id());
+            String externalId = target == null ? null : target.externalId();
+            if (appointment.cancelled()) {
+                if (externalId == null && (target == null || target.calendarId() == null)) {
+                    return synced(appointment, connection, calendarId, null, null, 0, 0, 0, calls); // never reached the provider
+                }
+                if (externalId == null) {
+                    // an earlier attempt may have created it with its reply lost: find it through its key, then delete
+                    calls++;
+                    externalId = provider.createEvent(token, calendarId, draft(appointment, connection, provider)).externalId();
+                }
+                calls++;
+                provider.deleteEvent(token, calendarId, externalId);
+                return synced(appointment, connection, calendarId, externalId, null, 0, 0, 1, calls);
+            }
+            if (externalId == null) {
+                appointments.attempting(job.userId(), job.appointmentId(), connection.id(), calendarId);
+                calls++;
+                WrittenEvent written = provider.createEvent(token, calendarId, draft(appointment, connection, provider));
+                return synced(appointment, connection, calendarId, written.externalId(), written.meetingUrl(), 1, 0, 0, calls);
+            }
+            WrittenEvent written;
+            try {
+                calls++;
+                written = provider.updateEvent(token, calendarId, externalId, draft(appointment, connection, provider));
+            } catch (ProviderException.NotFound deletedOutsideCalbridge) {
+                // the app's change wins: the event comes back (under the same id where the provider allows)
+                calls++;
+                written = provider.createEvent(token, calendarId, draft(appointment, connection, provider));
+            }
+            String meetingUrl = written.meetingUrl() != null ? written.meetingUrl() : target.meetingUrl();
+            return synced(appointment, connection, calendarId, written.externalId(), meetingUrl, 0, 1, 0, calls);
+        } catch (ProviderException e) {
+            appointments.failed(job.userId(), job.appointmentId(), connection.id(), "PENDING", describe(e), clock.instant());
+            return Result.failed(e, calls);
+        }
+    }
+
+    @Override
+    public void onDead(SyncJob job, String error) {
+        appointments.failed(job.userId(), job.appointmentId(), job.connectionId(), "FAILED", error, clock.instant());
+    }
+
+    private Result synced(Appointment appointment, Connection connection, String calendarId, String externalId, String meetingUrl,
+            int created, int updated, int deleted, int calls) {
+        appointments.synced(appointment.userId(), appointment.appointmentId(), connection.id(), calendarId, externalId,
+                appointment.version(), meetingUrl, clock.instant());
+        return Result.done(appointment.version(), created, updated, deleted, calls);
+    }
+
+    private static io.calbridge.provider.EventDraft draft(Appointment appointment, Connection connection, CalendarProvider provider) {
+        return EventContent.draft(appointment, connection.settings(),
+                idempotencyKey(appointment.userId(), appointment.appointmentId(), connection),
+                provider.descriptor().can(Capability.MEETING_LINKS));
+    }
+
+    /** The calendar the user chose for appointments, else the account's primary one. */
+    private static String writeCalendar(Connection connection) {
+        if (connection.settings().writeCalendarId() != null) {
+            return connection.settings().writeCalendarId();
+        }
+        return connection.calendars().stream().filter(CalendarInfo::primary).map(CalendarInfo::id).findFirst().orElse("primary");
+    }
+
+    private static String describe(ProviderException e) {
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

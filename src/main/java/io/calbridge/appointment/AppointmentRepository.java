@@ -1,0 +1,142 @@
+package io.calbridge.appointment;
+
+import io.calbridge.provider.Attendee;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Rows of {@code appointments} and of {@code appointment_events} (appointment × connection → external event). */
+@Repository
+class AppointmentRepository {
+
+    private static final TypeReference<List<Attendee>> ATTENDEES = new TypeReference<>() {
+    };
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    AppointmentRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    record Target(UUID connectionId, String calendarId, String externalId, String state, Long syncedVersion, String meetingUrl,
+            String lastError, String remoteChange) {
+    }
+
+    /** Locks the appointment's row for the rest of the transaction, creating an empty one (version 0) first if needed. */
+    Optional<String> lockContentHash(String userId, String appointmentId, Instant now) {
+        jdbc.sql("""
+                INSERT INTO appointments (user_id, appointment_id, version, content_hash, title, start_at, end_at, time_zone,
+                    attendees, conference, status, created_at, updated_at)
+                VALUES (?, ?, 0, '', '', ?, ?, 'UTC', '[]'::jsonb, 'NONE', 'CONFIRMED', ?, ?)
+                ON CONFLICT DO NOTHING""")
+                .params(userId, appointmentId, ts(now), ts(now), ts(now), ts(now)).update();
+        return jdbc.sql("SELECT content_hash FROM appointments WHERE user_id = ? AND appointment_id = ? FOR UPDATE")
+                .params(userId, appointmentId).query(String.class).optional();
+    }
+
+    /** Stores new content; returns the new version. */
+    long update(String userId, String appointmentId, Appointment content, String hash, Instant now) {
+        return jdbc.sql("""
+                UPDATE appointments SET version = version + 1, content_hash = ?, title = ?, description = ?, location = ?,
+                    start_at = ?, end_at = ?, time_zone = ?, attendees = ?::jsonb, conference = ?, status = ?, updated_at = ?
+                WHERE user_id = ? AND appointment_id = ? RETURNING version""")
+                .params(hash, content.title(), content.description(), content.location(), ts(content.start()), ts(content.end()),
+                        content.timeZone(), json.writeValueAsString(content.attendees()), content.conference(), content.status(),
+                        ts(now), userId, appointmentId)
+                .query(Long.class).single();
+    }
+
+    /** The appointment, unless it does not exist (or exists only as the empty placeholder of a failed first write). */
+    Optional<Appointment> find(String userId, String appointmentId) {
+        return jdbc.sql("SELECT * FROM appointments WHERE user_id = ? AND appointment_id = ? AND version > 0")
+                .params(userId, appointmentId).query(this::map).optional();
+    }
+
+    Optional<Target> target(String userId, String appointmentId, UUID connectionId) {
+        return jdbc.sql("SELECT * FROM appointment_events WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
+                .params(userId, appointmentId, connectionId).query(AppointmentRepository::mapTarget).optional();
+    }
+
+    List<Target> targets(String userId, String appointmentId) {
+        return jdbc.sql("SELECT * FROM appointment_events WHERE user_id = ? AND appointment_id = ? ORDER BY connection_id")
+                .params(userId, appointmentId).query(AppointmentRepository::mapTarget).list();
+    }
+
+    /** A destination that is waiting (PENDING) or left out (SKIPPED, with why). */
+    void markTarget(String userId, String appointmentId, UUID connectionId, String state, String why, Instant now) {
+        jdbc.sql("""
+                INSERT INTO appointment_events (user_id, appointment_id, connection_id, state, last_error, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_id, appointment_id, connection_id) DO UPDATE SET state = excluded.state,
+                    last_error = excluded.last_error, updated_at = excluded.updated_at""")
+                .params(userId, appointmentId, connectionId, state, why, ts(now)).update();
+    }
+
+    /** The provider now holds {@code version} (or, for a cancelled appointment, no longer holds the event). */
+    void synced(String userId, String appointmentId, UUID connectionId, String calendarId, String externalId, long version,
+            String meetingUrl, Instant now) {
+        jdbc.sql("""
+                UPDATE appointment_events SET calendar_id = ?, external_id = ?, synced_version = ?, meeting_url = ?,
+                    state = 'SYNCED', last_error = NULL, remote_change = NULL, updated_at = ?
+                WHERE user_id = ? AND appointment_id = ? AND connection_id = ?""")
+                .params(calendarId, externalId, version, meetingUrl, ts(now), userId, appointmentId, connectionId).update();
+    }
+
+    /** Before the first create: remembers that the provider may hold the event from now on. */
+    void attempting(String userId, String appointmentId, UUID connectionId, String calendarId) {
+        jdbc.sql("UPDATE appointment_events SET calendar_id = ? WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
+                .params(calendarId, userId, appointmentId, connectionId).update();
+    }
+
+    void failed(String userId, String appointmentId, UUID connectionId, String state, String error, Instant now) {
+        jdbc.sql("UPDATE appointment_events SET state = ?, last_error = ?, updated_at = ? "
+                + "WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
+                .params(state, error, ts(now), userId, appointmentId, connectionId).update();
+    }
+
+    /** Pushed events among {@code externalIds} of a calendar: [appointment user, appointment id, external id, start, end]. */
+    List<Object[]> pushedAmong(UUID connectionId, String calendarId, String[] externalIds) {
+        return jdbc.sql("""
+                SELECT t.user_id, t.appointment_id, t.external_id, a.start_at, a.end_at, a.status
+                FROM appointment_events t JOIN appointments a ON a.user_id = t.user_id AND a.appointment_id = t.appointment_id
+                WHERE t.connection_id = ? AND t.calendar_id = ? AND t.external_id = ANY (?)""")
+                .params(connectionId, calendarId, externalIds)
+                .query((rs, row) -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                        rs.getTimestamp(5).toInstant(), rs.getString(6)})
+                .list();
+    }
+
+    void remoteChange(String userId, String appointmentId, UUID connectionId, String change) {
+        jdbc.sql("UPDATE appointment_events SET remote_change = ? WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
+                .params(change, userId, appointmentId, connectionId).update();
+    }
+
+    private Appointment map(ResultSet rs, int row) throws SQLException {
+        return new Appointment(rs.getString("user_id"), rs.getString("appointment_id"), rs.getLong("version"), rs.getString("title"),
+                rs.getString("description"), rs.getString("location"), rs.getTimestamp("start_at").toInstant(),
+                rs.getTimestamp("end_at").toInstant(), rs.getString("time_zone"), json.readValue(rs.getString("attendees"), ATTENDEES),
+                rs.getString("conference"), rs.getString("status"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private static Target mapTarget(ResultSet rs, int row) throws SQLException {
+        long synced = rs.getLong("synced_version");
+        return new Target(rs.getObject("connection_id", UUID.class), rs.getString("calendar_id"), rs.getString("external_id"),
+                rs.getString("state"), rs.wasNull() ? null : synced, rs.getString("meeting_url"), rs.getString("last_error"),
+                rs.getString("remote_change"));
+    }
+
+    private static Timestamp ts(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+}

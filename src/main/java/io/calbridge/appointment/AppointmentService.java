@@ -1,0 +1,170 @@
+package io.calbridge.appointment;
+
+import io.calbridge.appointment.AppointmentRepository.Target;
+import io.calbridge.connection.Connection;
+import io.calbridge.connection.ConnectionService;
+import io.calbridge.connection.ConnectionStatus;
+import io.calbridge.platform.web.ApiProblem;
+import io.calbridge.provider.Attendee;
+import io.calbridge.provider.Capability;
+import io.calbridge.provider.ProviderRegistry;
+import io.calbridge.sync.SyncDrainer;
+import io.calbridge.sync.SyncQueue;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Accepting the app's appointment changes: the change and the jobs that carry it to every destination calendar
+ * commit in one transaction, so an accepted change is never lost; the drain starts right after the commit.
+ */
+@Service
+class AppointmentService {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~:@-]{1,255}");
+    private static final Duration LONGEST = Duration.ofDays(31);
+
+    private final AppointmentRepository appointments;
+    private final ConnectionService connections;
+    private final ProviderRegistry providers;
+    private final SyncQueue queue;
+    private final SyncDrainer drainer;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    AppointmentService(AppointmentRepository appointments, ConnectionService connections, ProviderRegistry providers, SyncQueue queue,
+            SyncDrainer drainer, JsonMapper json, Clock clock) {
+        this.appointments = appointments;
+        this.connections = connections;
+        this.providers = providers;
+        this.queue = queue;
+        this.drainer = drainer;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Creates or updates; the same content again changes nothing and queues nothing. */
+    @Transactional
+    public Appointment upsert(String userId, String appointmentId, AppointmentRequest request) {
+        checkId(appointmentId);
+        Appointment content = normalize(userId, appointmentId, request);
+        String hash = hash(content);
+        Instant now = clock.instant();
+        String current = appointments.lockContentHash(userId, appointmentId, now).orElseThrow();
+        if (!hash.equals(current)) {
+            long version = appointments.update(userId, appointmentId, content, hash, now);
+            queueDestinations(userId, appointmentId, version, content.cancelled(), now);
+        }
+        return appointments.find(userId, appointmentId).orElseThrow();
+    }
+
+    /** Cancels: its events are removed from the calendars they reached. */
+    @Transactional
+    public Appointment cancel(String userId, String appointmentId) {
+        Appointment existing = get(userId, appointmentId);
+        AppointmentRequest cancelled = new AppointmentRequest(existing.title(), existing.description(), existing.location(),
+                existing.start().atZone(ZoneId.of(existing.timeZone())).toOffsetDateTime(),
+                existing.end().atZone(ZoneId.of(existing.timeZone())).toOffsetDateTime(), existing.timeZone(),
+                existing.attendees().stream().map(a -> new AppointmentRequest.Attendee(a.name(), a.email())).toList(),
+                AppointmentRequest.Conference.valueOf(existing.conference()), AppointmentRequest.Status.CANCELLED);
+        return upsert(userId, appointmentId, cancelled);
+    }
+
+    Appointment get(String userId, String appointmentId) {
+        checkId(appointmentId);
+        return appointments.find(userId, appointmentId).orElseThrow(() -> ApiProblem.notFound("appointment"));
+    }
+
+    List<Target> destinations(String userId, String appointmentId) {
+        return appointments.targets(userId, appointmentId);
+    }
+
+    /**
+     * Every connection that can take events is a destination, as its settings allow: syncEnabled, autoCreateEvents for
+     * a first write, autoUpdateEvents for later ones. A cancellation always reaches the calendars the event reached.
+     */
+    private void queueDestinations(String userId, String appointmentId, long version, boolean cancelled, Instant now) {
+        for (Connection connection : connections.list(userId)) {
+            boolean writable = providers.find(connection.provider()).map(p -> p.descriptor().can(Capability.WRITE_EVENTS)).orElse(false);
+            if (!writable) {
+                continue;
+            }
+            Optional<Target> target = appointments.target(userId, appointmentId, connection.id());
+            boolean reached = target.map(t -> t.calendarId() != null).orElse(false);
+            String skip = null;
+            if (connection.status() == ConnectionStatus.DISABLED || !connection.settings().syncEnabled()) {
+                skip = "sync is off for this connection";
+            } else if (cancelled && !reached) {
+                skip = "cancelled before it reached this calendar";
+            } else if (!cancelled && !reached && !connection.settings().autoCreateEvents()) {
+                skip = "autoCreateEvents is off for this connection";
+            } else if (!cancelled && reached && !connection.settings().autoUpdateEvents()) {
+                skip = "autoUpdateEvents is off for this connection";
+            }
+            if (skip != null) {
+                if (target.isPresent() || !cancelled) {
+                    appointments.markTarget(userId, appointmentId, connection.id(), "SKIPPED", skip, now);
+                }
+                continue;
+            }
+            appointments.markTarget(userId, appointmentId, connection.id(), "PENDING", null, now);
+            queue.requestPush(userId, connection.id(), appointmentId, version, connection.status() == ConnectionStatus.NEEDS_REAUTH);
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                drainer.nudge();
+            }
+        });
+    }
+
+    private static void checkId(String appointmentId) {
+        if (!ID.matcher(appointmentId).matches()) {
+            throw ApiProblem.badRequest("invalid_appointment_id",
+                    "appointment ids are 1-255 characters of letters, digits and . _ ~ : @ -");
+        }
+    }
+
+    private static Appointment normalize(String userId, String appointmentId, AppointmentRequest request) {
+        ZoneId zone;
+        try {
+            zone = request.timeZone() == null ? request.start().getOffset() : ZoneId.of(request.timeZone());
+        } catch (DateTimeException e) {
+            throw ApiProblem.badRequest("invalid_time_zone", "timeZone must be an IANA zone like Europe/Berlin");
+        }
+        Instant start = request.start().toInstant();
+        Instant end = request.end().toInstant();
+        if (!end.isAfter(start) || Duration.between(start, end).compareTo(LONGEST) > 0) {
+            throw ApiProblem.badRequest("invalid_range", "end must be after start, at most 31 days later");
+        }
+        List<Attendee> attendees = request.attendees() == null ? List.of()
+                : request.attendees().stream().map(a -> new Attendee(a.name(), a.email().trim(), null, false)).toList();
+        return new Appointment(userId, appointmentId, 0, request.title().strip(), request.description(), request.location(), start, end,
+                zone.getId(), attendees, request.conference() == null ? "NONE" : request.conference().name(),
+                request.status() == null ? "CONFIRMED" : request.status().name(), null, null);
+    }
+
+    private String hash(Appointment content) {
+        try {
+            byte[] canonical = json.writeValueAsBytes(List.of(content.title(), String.valueOf(content.description()),
+                    String.valueOf(content.location()), content.start().toString(), content.end().toString(), content.timeZone(),
+                    content.attendees(), content.conference(), content.status()));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

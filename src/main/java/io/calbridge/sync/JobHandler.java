@@ -1,0 +1,32 @@
+package io.calbridge.sync;
+
+import io.calbridge.provider.ProviderException;
+
+/** Runs the jobs of one kind. It reports what happened; the queue alone decides about retries. */
+public interface JobHandler {
+
+    String kind();
+
+    /** Runs the job once; provider failures come back as {@link Result#failed}, never thrown. */
+    Result run(SyncJob job);
+
+    /** The job gave up for good (dead): show it where the user looks. */
+    default void onDead(SyncJob job, String error) {
+    }
+
+    /** What a run did. {@code reached}: the version (or request) now done. */
+    record Result(long reached, int created, int updated, int deleted, int providerCalls, ProviderException failure) {
+
+        public static Result done(long reached, int created, int updated, int deleted, int providerCalls) {
+            return new Result(reached, created, updated, deleted, providerCalls, null);
+        }
+
+        public static Result failed(ProviderException failure, int providerCalls) {
+            return new Result(0, 0, 0, 0, providerCalls, failure);
+        }
+
+        public boolean ok() {
+            return failure == null;
+        }
+    }
+}

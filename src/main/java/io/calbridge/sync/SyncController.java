@@ -1,0 +1,119 @@
+package io.calbridge.sync;
+
+import io.calbridge.connection.ConnectionService;
+import io.calbridge.platform.security.CurrentUser;
+import io.calbridge.platform.web.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Tag(name = "sync", description = "The sync queue, its jobs and its logs")
+class SyncController {
+
+    private static final List<String> PROBLEM_STATUSES = List.of("FAILED", "DEAD", "PARKED");
+    private static final List<String> STATUSES = List.of("PENDING", "RUNNING", "DONE", "FAILED", "DEAD", "PARKED");
+
+    private final SyncTrigger trigger;
+    private final SyncQueue queue;
+    private final SyncDrainer drainer;
+    private final SyncLogs logs;
+    private final ConnectionService connections;
+    private final CurrentUser currentUser;
+
+    SyncController(SyncTrigger trigger, SyncQueue queue, SyncDrainer drainer, SyncLogs logs, ConnectionService connections,
+            CurrentUser currentUser) {
+        this.trigger = trigger;
+        this.queue = queue;
+        this.drainer = drainer;
+        this.logs = logs;
+        this.connections = connections;
+        this.currentUser = currentUser;
+    }
+
+    record SyncRequest(Boolean full) {
+    }
+
+    record JobView(UUID id, String kind, UUID connectionId, String appointmentId, String status, int attempts, Instant nextRunAt,
+            String errorReason, String lastError, Instant createdAt, Instant updatedAt) {
+        static JobView of(SyncJob job) {
+            return new JobView(job.id(), job.kind(), job.connectionId(), job.appointmentId(), job.status(), job.attempts(),
+                    job.nextRunAt(), job.errorReason(), job.lastError(), job.createdAt(), job.updatedAt());
+        }
+    }
+
+    @PostMapping("/api/v1/connections/{id}/sync")
+    @Operation(summary = "Sync the connection now, ahead of waiting jobs ({full: true} for a full resync): 202 {jobId}")
+    ResponseEntity<Map<String, UUID>> syncNow(@PathVariable String id, @RequestBody(required = false) SyncRequest body) {
+        UUID connectionId = parse(id, "connection");
+        connections.get(currentUser.id(), connectionId);
+        UUID job = trigger.request(connectionId, body != null && Boolean.TRUE.equals(body.full()), 1);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("jobId", job));
+    }
+
+    @GetMapping("/api/v1/sync-jobs/{id}")
+    @Operation(summary = "One queued job and its state")
+    JobView job(@PathVariable String id) {
+        String userId = currentUser.id();
+        return queue.find(parse(id, "sync job")).filter(job -> job.userId().equals(userId)).map(JobView::of)
+                .orElseThrow(() -> ApiProblem.notFound("sync job"));
+    }
+
+    @GetMapping("/api/v1/sync-logs")
+    @Operation(summary = "Sync runs, newest first (limit 1-200, default 50)")
+    List<SyncLogs.Entry> syncLogs(@RequestParam(required = false) String connectionId, @RequestParam(defaultValue = "50") int limit) {
+        if (limit < 1 || limit > 200) {
+            throw ApiProblem.badRequest("invalid_limit", "limit must be between 1 and 200");
+        }
+        String userId = currentUser.id();
+        UUID connection = null;
+        if (connectionId != null) {
+            connection = parse(connectionId, "connection");
+            connections.get(userId, connection);
+        }
+        return logs.recent(userId, connection, limit);
+    }
+
+    @GetMapping("/api/v1/admin/sync-jobs")
+    @Operation(summary = "Admin: jobs by status (default: FAILED, DEAD and PARKED ones)")
+    List<JobView> problemJobs(@RequestParam(required = false) String status, @RequestParam(defaultValue = "100") int limit) {
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiProblem.badRequest("invalid_status", "status must be one of " + STATUSES);
+        }
+        if (limit < 1 || limit > 1000) {
+            throw ApiProblem.badRequest("invalid_limit", "limit must be between 1 and 1000");
+        }
+        return queue.byStatus(status == null ? PROBLEM_STATUSES : List.of(status), limit).stream().map(JobView::of).toList();
+    }
+
+    @PostMapping("/api/v1/admin/sync-jobs/{id}/retry")
+    @Operation(summary = "Admin: run a failed, dead or parked job again from a fresh start")
+    ResponseEntity<JobView> retry(@PathVariable String id) {
+        UUID jobId = parse(id, "sync job");
+        SyncJob job = queue.find(jobId).orElseThrow(() -> ApiProblem.notFound("sync job"));
+        if (!queue.retryNow(jobId)) {
+            throw ApiProblem.conflict("not_retryable", "only FAILED, DEAD or PARKED jobs can be retried; this one is " + job.status());
+        }
+        drainer.nudge();
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobView.of(queue.find(jobId).orElseThrow()));
+    }
+
+    private static UUID parse(String id, String what) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.notFound(what);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.calbridge.sync;
+
+import io.calbridge.connection.ConnectionService;
+import io.calbridge.provider.ProviderException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Drains the sync queue on every instance: on a schedule (CALBRIDGE_SYNC_INTERVAL), right after a change commits
+ * (a nudge), and when a retry falls due. Claimed jobs run in parallel, provider calls outside any transaction; the
+ * outcome decides: done, retry later (exponential backoff with jitter, or the provider's Retry-After), dead after
+ * too many attempts or a permanent fault, parked while the connection needs reauthorization.
+ */
+@Component
+public class SyncDrainer implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncDrainer.class);
+    private static final Duration LEASE = Duration.ofMinutes(5);
+
+    private final SyncQueue queue;
+    private final Map<String, JobHandler> handlers;
+    private final SyncLogs logs;
+    private final ConnectionService connections;
+    private final SyncProperties properties;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final String worker = workerName();
+    private final ExecutorService loop = Executors.newSingleThreadExecutor(daemon("sync-drain"));
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sync-retry-timer"));
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+
+    SyncDrainer(SyncQueue queue, List<JobHandler> handlers, SyncLogs logs, ConnectionService connections, SyncProperties properties,
+            MeterRegistry meters, Clock clock) {
+        this.queue = queue;
+        this.handlers = handlers.stream().collect(Collectors.toMap(JobHandler::kind, Function.identity()));
+        this.logs = logs;
+        this.connections = connections;
+        this.properties = properties;
+        this.meters = meters;
+        this.clock = clock;
+        this.workers = Executors.newFixedThreadPool(properties.workers(), daemon("sync-worker"));
+        Gauge.builder("calbridge.sync.queue.depth", queue, SyncQueue::depth).description("jobs waiting or running").register(meters);
+        Gauge.builder("calbridge.sync.queue.oldest.pending", queue, SyncQueue::oldestPendingSeconds).baseUnit("seconds")
+                .description("how long the oldest due job has waited").register(meters);
+    }
+
+    /** Drain soon: a change was committed, or a retry fell due. Concurrent nudges collapse into one more pass. */
+    public void nudge() {
+        again.set(true);
+        if (draining.compareAndSet(false, true)) {
+            loop.submit(this::drainWhileAsked);
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${calbridge.sync-interval:PT2M}", initialDelayString = "PT10S")
+    void onSchedule() {
+        nudge();
+    }
+
+    private void drainWhileAsked() {
+        try {
+            while (again.getAndSet(false)) {
+                drainAll();
+            }
+        } catch (RuntimeException e) {
+            log.error("draining the sync queue failed; the next nudge or schedule tries again", e);
+        } finally {
+            draining.set(false);
+            if (again.get()) {
+                nudge();
+            }
+        }
+    }
+
+    private void drainAll() {
+        while (true) {
+            List<SyncJob> batch = queue.claim(properties.batchSize(), worker, LEASE);
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<Callable<Void>> runs = batch.stream().<Callable<Void>>map(job -> () -> {
+                runOne(job);
+                return null;
+            }).toList();
+            try {
+                workers.invokeAll(runs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void runOne(SyncJob job) {
+        JobHandler handler = handlers.get(job.kind());
+        Instant started = clock.instant();
+        JobHandler.Result result;
+        try {
+            result = handler.run(job);
+        } catch (RuntimeException e) {
+            log.error("sync job {} ({}) failed unexpectedly", job.id(), job.kind(), e);
+            result = JobHandler.Result.failed(new ProviderException.Transient("unexpected " + e.getClass().getSimpleName(), e), 0);
+        }
+        String outcome = settle(job, handler, result);
+        logs.write(job, started, outcome, result, result.ok() ? null : describe(result.failure()));
+        Counter.builder("calbridge.sync.jobs").tag("kind", job.kind()).tag("outcome", outcome)
+                .tag("reason", result.ok() ? "none" : reason(result.failure())).register(meters).increment();
+    }
+
+    /** The queue's decision, from the failure's type alone. */
+    private String settle(SyncJob job, JobHandler handler, JobHandler.Result result) {
+        if (result.ok()) {
+            queue.complete(job, worker, result.reached());
+            return "SUCCESS";
+        }
+        ProviderException failure = result.failure();
+        String error = describe(failure);
+        if (failure instanceof ProviderException.AuthRevoked) {
+            queue.park(job, worker, error);
+            queue.parkConnection(job.connectionId());
+            connections.markNeedsReauth(job.connectionId(), "the provider refused the authorization");
+            return "PARKED";
+        }
+        boolean retryable = failure instanceof ProviderException.RateLimited || failure instanceof ProviderException.Transient;
+        if (!retryable || job.attempts() + 1 >= properties.maxAttempts()) {
+            if (queue.dead(job, worker, reason(failure), error)) {
+                handler.onDead(job, error);
+            }
+            return "DEAD";
+        }
+        Duration wait = failure instanceof ProviderException.RateLimited limited ? withJitter(limited.retryAfter(), 0.2)
+                : withJitter(backoff(job.attempts() + 1), 0.5);
+        if (queue.retryLater(job, worker, clock.instant().plus(wait), reason(failure), error)) {
+            timer.schedule(this::nudge, wait.toMillis() + 50, TimeUnit.MILLISECONDS);
+        }
+        return "RETRY";
+    }
+
+    /** 1 s, 2 s, 4 s, ... up to the configured ceiling. */
+    private Duration backoff(int attempt) {
+        Duration wait = properties.retryBase().multipliedBy(1L << Math.min(attempt - 1, 20));
+        return wait.compareTo(properties.retryMax()) > 0 ? properties.retryMax() : wait;
+    }
+
+    private static Duration withJitter(Duration wait, double spread) {
+        double factor = 1 + spread * (ThreadLocalRandom.current().nextDouble() * 2 - 1);
+        return Duration.ofMillis(Math.max(100, (long) (wait.toMillis() * factor)));
+    }
+
+    private static String reason(ProviderException failure) {
+        if (failure instanceof ProviderException.RateLimited) {
+            return "rate_limited";
+        }
+        if (failure instanceof ProviderException.AuthRevoked) {
+            return "needs_reauth";
+        }
+        if (failure instanceof ProviderException.NotFound) {
+            return "not_found";
+        }
+        if (failure instanceof ProviderException.CursorExpired) {
+            return "cursor_expired";
+        }
+        return failure instanceof ProviderException.Transient ? "transient" : "permanent";
+    }
+
+    private static String describe(ProviderException failure) {
+        return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    }
+
+    private static String workerName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "calbridge";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void destroy() {
+        timer.shutdownNow();
+        loop.shutdownNow();
+        workers.shutdownNow();
+    }
+}
