@@ -372,6 +372,15 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
     // ---- everything -----------------------------------------------------------------------------------------------
 
     /** Forgets accounts, events, tokens, channels, faults and counts; keeps clients and settings; recreates the default account. */
+    /** Every request received (method, URI and decoded body; headers are not kept), oldest first. */
+    public List<String> receivedRequests() {
+        return http.received();
+    }
+
+    public void clearReceivedRequests() {
+        http.clearReceived();
+    }
+
     public void reset() {
         store.reset();
         oauth.reset();

@@ -146,6 +146,28 @@ final class HttpFront {
         server.createContext("/", this::dispatch);
     }
 
+    /** What clients sent (method, URI, body; never headers), newest last, for tests that check what left calbridge. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<String> received = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int RECEIVED_KEPT = 50_000;
+
+    private void record(Request request) throws IOException {
+        if (request.path.startsWith(GoogleCalendarEmulator.CONTROL_PATH)) {
+            return;
+        }
+        received.addLast(request.method + " " + request.exchange.getRequestURI() + "\n" + new String(request.body(), StandardCharsets.UTF_8));
+        while (received.size() > RECEIVED_KEPT) {
+            received.pollFirst();
+        }
+    }
+
+    java.util.List<String> received() {
+        return java.util.List.copyOf(received);
+    }
+
+    void clearReceived() {
+        received.clear();
+    }
+
     /** Routes are matched by path prefix in the order added; the first match handles the request. */
     void route(String prefix, Handler handler) {
         routes.put(prefix, handler);
@@ -174,6 +196,7 @@ final class HttpFront {
             Reply reply;
             try {
                 Request request = new Request(exchange);
+                record(request);
                 reply = null;
                 for (Map.Entry<String, Handler> route : routes.entrySet()) {
                     if (request.path.startsWith(route.getKey())) {
