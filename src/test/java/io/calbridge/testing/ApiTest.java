@@ -43,6 +43,8 @@ public abstract class ApiTest {
         // small pages, so that a few hundred events already take several; short waits between retries
         registry.add("calbridge.sync.page-size", () -> 200);
         registry.add("calbridge.sync.max-page-wait", () -> "PT1S");
+        registry.add("calbridge.sync.retry-base", () -> "PT0.2S");
+        registry.add("calbridge.sync.retry-max", () -> "PT2S");
     }
 
     protected static String uniqueUser() {
