@@ -106,7 +106,7 @@ class EventController {
      */
     record EventView(String id, String title, String description, String location, String start, String end, boolean allDay,
             String timeZone, String status, boolean transparent, String selfResponse, String recurringEventId,
-            String meetingUrl, String htmlLink, Source source) {
+            String meetingUrl, String htmlLink, String appointmentId, Source source) {
 
         /** Always with seconds, as RFC 3339 requires (OffsetDateTime#toString drops ":00"). */
         private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
@@ -120,7 +120,8 @@ class EventController {
             Source source = new Source(e.connectionId(), connection == null ? null : connection.provider(), e.calendarId(),
                     calendar == null ? null : calendar.name(), calendar == null ? null : calendar.color());
             return new EventView(e.externalId(), e.title(), e.description(), e.location(), start, end, e.allDay(), e.timeZone(),
-                    e.status(), e.transparent(), e.selfResponse(), e.recurringEventId(), e.meetingUrl(), e.htmlLink(), source);
+                    e.status(), e.transparent(), e.selfResponse(), e.recurringEventId(), e.meetingUrl(), e.htmlLink(), e.appointmentId(),
+                    source);
         }
 
         private static ZoneId zone(String id) {

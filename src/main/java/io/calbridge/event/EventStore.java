@@ -40,9 +40,12 @@ public class EventStore {
                 html_link = excluded.html_link, etag = excluded.etag, generation = excluded.generation,
                 synced_at = excluded.synced_at""";
 
-    private static final String COLUMNS = "connection_id, calendar_id, external_id, status, title, description, location, "
-            + "start_at, end_at, all_day, start_date, end_date, time_zone, transparent, self_response, recurrence, "
-            + "recurring_event_id, original_start_at, meeting_url, html_link";
+    private static final String COLUMNS = "e.connection_id, e.calendar_id, e.external_id, e.status, e.title, e.description, "
+            + "e.location, e.start_at, e.end_at, e.all_day, e.start_date, e.end_date, e.time_zone, e.transparent, e.self_response, "
+            + "e.recurrence, e.recurring_event_id, e.original_start_at, e.meeting_url, e.html_link, p.appointment_id";
+    /** Events calbridge pushed for appointments are linked to them, so nobody counts them twice. */
+    private static final String FROM = " FROM events e LEFT JOIN appointment_events p ON p.connection_id = e.connection_id "
+            + "AND p.calendar_id = e.calendar_id AND p.external_id = e.external_id ";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -111,23 +114,23 @@ public class EventStore {
 
     /** Single events and moved instances overlapping [from, to). */
     List<StoredEvent> singlesBetween(String userId, Instant from, Instant to, UUID connectionId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM events WHERE user_id = ? AND recurrence IS NULL AND status <> 'cancelled' "
-                        + "AND start_at < ? AND end_at > ? AND (?::uuid IS NULL OR connection_id = ?::uuid) ORDER BY start_at")
+        return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE e.user_id = ? AND e.recurrence IS NULL AND e.status <> 'cancelled' "
+                        + "AND e.start_at < ? AND e.end_at > ? AND (?::uuid IS NULL OR e.connection_id = ?::uuid) ORDER BY e.start_at")
                 .params(userId, Timestamp.from(to), Timestamp.from(from), connectionId, connectionId)
                 .query(EventStore::map).list();
     }
 
     /** Series masters that start before {@code to}. */
     List<StoredEvent> seriesStartingBefore(String userId, Instant to, UUID connectionId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM events WHERE user_id = ? AND recurrence IS NOT NULL AND status <> 'cancelled' "
-                        + "AND start_at < ? AND (?::uuid IS NULL OR connection_id = ?::uuid)")
+        return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE e.user_id = ? AND e.recurrence IS NOT NULL AND e.status <> 'cancelled' "
+                        + "AND e.start_at < ? AND (?::uuid IS NULL OR e.connection_id = ?::uuid)")
                 .params(userId, Timestamp.from(to), connectionId, connectionId).query(EventStore::map).list();
     }
 
     /** Instances of series that replace (moved) or remove (cancelled) one occurrence. */
     List<StoredEvent> seriesExceptions(String userId, UUID connectionId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM events WHERE user_id = ? AND recurring_event_id IS NOT NULL "
-                        + "AND (?::uuid IS NULL OR connection_id = ?::uuid)")
+        return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE e.user_id = ? AND e.recurring_event_id IS NOT NULL "
+                        + "AND (?::uuid IS NULL OR e.connection_id = ?::uuid)")
                 .params(userId, connectionId, connectionId).query(EventStore::map).list();
     }
 
@@ -178,6 +181,6 @@ public class EventStore {
                 startDate == null ? null : startDate.toLocalDate(), endDate == null ? null : endDate.toLocalDate(),
                 rs.getString("time_zone"), rs.getBoolean("transparent"), rs.getString("self_response"), rs.getString("recurrence"),
                 rs.getString("recurring_event_id"), originalStart == null ? null : originalStart.toInstant(),
-                rs.getString("meeting_url"), rs.getString("html_link"));
+                rs.getString("meeting_url"), rs.getString("html_link"), rs.getString("appointment_id"));
     }
 }

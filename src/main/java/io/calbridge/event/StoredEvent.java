@@ -9,6 +9,7 @@ import java.util.UUID;
  *
  * @param startDate for all-day events, the first day; {@code endDate} is exclusive
  * @param recurrence RRULE/EXDATE lines of a series master, else {@code null}
+ * @param appointmentId set when calbridge pushed this event for one of the app's appointments (count it once)
  */
 public record StoredEvent(
         UUID connectionId,
@@ -30,7 +31,8 @@ public record StoredEvent(
         String recurringEventId,
         Instant originalStart,
         String meetingUrl,
-        String htmlLink) {
+        String htmlLink,
+        String appointmentId) {
 
     /** Whether it takes the owner's time: not cancelled, not transparent, not declined. */
     public boolean busy() {
@@ -40,6 +42,6 @@ public record StoredEvent(
     StoredEvent occurrence(Instant occurrenceStart, Instant occurrenceEnd, LocalDate date, LocalDate dateEnd, String occurrenceId) {
         return new StoredEvent(connectionId, calendarId, occurrenceId, status, title, description, location, occurrenceStart,
                 occurrenceEnd, allDay, date, dateEnd, timeZone, transparent, selfResponse, null, externalId, occurrenceStart,
-                meetingUrl, htmlLink);
+                meetingUrl, htmlLink, appointmentId);
     }
 }

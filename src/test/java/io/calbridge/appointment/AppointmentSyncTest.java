@@ -70,6 +70,12 @@ class AppointmentSyncTest extends ApiTest {
         assertThat(destination.path("provider").asText()).isEqualTo("google");
         assertThat(live()).singleElement().satisfies(e -> assertThat(e.summary()).isEqualTo("Check-up"));
         assertThat(google.callCount("events.insert") - insertsBefore).isEqualTo(1);
+
+        // synced back inbound, the pushed event is linked to its appointment: counted once, not twice
+        api.post("/api/v1/connections/" + connection + "/sync", Caller.service(user), null);
+        Await.until("the pushed event comes back linked to its appointment", PATIENCE, () -> api.get("/api/v1/events?from="
+                + tomorrowNine.minusSeconds(60) + "&to=" + tomorrowNine.plusSeconds(3600), Caller.service(user)).json().valueStream()
+                .anyMatch(e -> "a-1".equals(e.path("appointmentId").asText(null))));
     }
 
     @Test
@@ -236,7 +242,8 @@ class AppointmentSyncTest extends ApiTest {
                 .path("created").asInt()).isEqualTo(1);
         assertThat(api.get("/api/v1/sync-logs", Caller.service(uniqueUser())).json().size()).isZero();
         assertThat(api.get("/actuator/prometheus", Caller.serviceWithoutUser()).body())
-                .contains("calbridge_sync_queue_depth", "calbridge_sync_jobs_total", "calbridge_sync_queue_oldest_pending_seconds");
+                .contains("calbridge_sync_queue_depth", "calbridge_sync_jobs_total", "calbridge_sync_queue_oldest_pending_seconds",
+                        "calbridge_provider_calls_total{method=\"createEvent\",outcome=\"ok\",provider=\"google\"}");
     }
 
     @Test
