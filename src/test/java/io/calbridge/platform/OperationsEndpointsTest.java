@@ -46,6 +46,17 @@ class OperationsEndpointsTest extends ApiTest {
         assertThat(paths.path("/api/v1/connections/{provider}/authorize").has("post")).isTrue();
         assertThat(paths.path("/oauth/{provider}/callback").has("get")).isTrue();
         assertThat(paths.path("/api/v1/admin/token-keys/reencrypt").has("post")).isTrue();
+        assertThat(paths.path("/api/v1/connections/{id}/sync").has("post")).isTrue();
+        assertThat(paths.path("/api/v1/events").has("get")).isTrue();
+        assertThat(paths.path("/api/v1/events/upcoming").has("get")).isTrue();
+        assertThat(paths.path("/api/v1/appointments/{appointmentId}").has("put")).isTrue();
+        assertThat(paths.path("/api/v1/appointments/{appointmentId}").has("get")).isTrue();
+        assertThat(paths.path("/api/v1/appointments/{appointmentId}").has("delete")).isTrue();
+        assertThat(paths.path("/api/v1/sync-logs").has("get")).isTrue();
+        assertThat(paths.path("/api/v1/sync-jobs/{id}").has("get")).isTrue();
+        assertThat(paths.path("/api/v1/admin/sync-jobs").has("get")).isTrue();
+        assertThat(paths.path("/api/v1/admin/sync-jobs/{id}/retry").has("post")).isTrue();
+        assertThat(paths.path("/webhooks/google").has("post")).isTrue();
         assertThat(api.get("/swagger-ui.html", Caller.anonymous()).status()).isIn(200, 302);
     }
 
