@@ -44,42 +44,34 @@ class ConnectionController {
     @GetMapping("/{id}")
     @Operation(summary = "One connection")
     ConnectionView get(@PathVariable String id) {
-        return ConnectionView.of(connections.get(currentUser.id(), parse(id)));
+        return ConnectionView.of(connections.get(currentUser.id(), ApiProblem.idOrNotFound(id, "connection")));
     }
 
     @PatchMapping("/{id}")
     @Operation(summary = "Change settings; absent fields stay, \"\" as writeCalendarId means the primary calendar")
     ConnectionView patch(@PathVariable String id, @Valid @RequestBody SettingsPatch patch) {
-        return ConnectionView.of(connections.updateSettings(currentUser.id(), parse(id), patch));
+        return ConnectionView.of(connections.updateSettings(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"), patch));
     }
 
     @GetMapping("/{id}/calendars")
     @Operation(summary = "The account's calendars, read from the provider now")
     List<CalendarInfo> calendars(@PathVariable String id) {
-        return connections.refreshCalendars(currentUser.id(), parse(id));
+        return connections.refreshCalendars(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"));
     }
 
     @PostMapping("/{id}/test")
     @Operation(summary = "One cheap provider call: does the connection work?")
     TestResult test(@PathVariable String id) {
-        return connections.test(currentUser.id(), parse(id));
+        return connections.test(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"));
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Disconnect: revoke at the provider where possible and delete the tokens")
     ResponseEntity<Void> disconnect(@PathVariable String id) {
-        connections.disconnect(currentUser.id(), parse(id));
+        connections.disconnect(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"));
         return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
     }
 
-    /** A malformed id cannot name one of the user's connections: 404 like any other unknown id. */
-    private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.notFound("connection");
-        }
-    }
 
     record ConnectionView(UUID id, String provider, String accountId, String accountEmail, ConnectionStatus status,
             ConnectionSettings settings, List<CalendarInfo> calendars, List<String> scopes, Instant lastSyncAt,

@@ -56,7 +56,7 @@ class EventController {
         }
         UUID connection = null;
         if (connectionId != null) {
-            connection = parseConnection(connectionId);
+            connection = ApiProblem.idOrNotFound(connectionId, "connection");
             connections.get(userId, connection); // 404 unless it is the user's
         }
         return views(userId, events.between(userId, start, end, connection));
@@ -88,13 +88,6 @@ class EventController {
         }
     }
 
-    private static UUID parseConnection(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.notFound("connection");
-        }
-    }
 
     /** Where an event comes from, as the user knows it. */
     record Source(UUID connectionId, String provider, String calendarId, String calendarName, String color) {

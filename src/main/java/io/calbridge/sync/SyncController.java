@@ -56,7 +56,7 @@ class SyncController {
     @PostMapping("/api/v1/connections/{id}/sync")
     @Operation(summary = "Sync the connection now, ahead of waiting jobs ({full: true} for a full resync): 202 {jobId}")
     ResponseEntity<Map<String, UUID>> syncNow(@PathVariable String id, @RequestBody(required = false) SyncRequest body) {
-        UUID connectionId = parse(id, "connection");
+        UUID connectionId = ApiProblem.idOrNotFound(id, "connection");
         connections.get(currentUser.id(), connectionId);
         UUID job = trigger.request(connectionId, body != null && Boolean.TRUE.equals(body.full()), 1);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("jobId", job));
@@ -66,7 +66,7 @@ class SyncController {
     @Operation(summary = "One queued job and its state")
     JobView job(@PathVariable String id) {
         String userId = currentUser.id();
-        return queue.find(parse(id, "sync job")).filter(job -> job.userId().equals(userId)).map(JobView::of)
+        return queue.find(ApiProblem.idOrNotFound(id, "sync job")).filter(job -> job.userId().equals(userId)).map(JobView::of)
                 .orElseThrow(() -> ApiProblem.notFound("sync job"));
     }
 
@@ -79,7 +79,7 @@ class SyncController {
         String userId = currentUser.id();
         UUID connection = null;
         if (connectionId != null) {
-            connection = parse(connectionId, "connection");
+            connection = ApiProblem.idOrNotFound(connectionId, "connection");
             connections.get(userId, connection);
         }
         return logs.recent(userId, connection, limit);
@@ -100,7 +100,7 @@ class SyncController {
     @PostMapping("/api/v1/admin/sync-jobs/{id}/retry")
     @Operation(summary = "Admin: run a failed, dead or parked job again from a fresh start")
     ResponseEntity<JobView> retry(@PathVariable String id) {
-        UUID jobId = parse(id, "sync job");
+        UUID jobId = ApiProblem.idOrNotFound(id, "sync job");
         SyncJob job = queue.find(jobId).orElseThrow(() -> ApiProblem.notFound("sync job"));
         if (!queue.retryNow(jobId)) {
             throw ApiProblem.conflict("not_retryable", "only FAILED, DEAD or PARKED jobs can be retried; this one is " + job.status());
@@ -109,11 +109,4 @@ class SyncController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobView.of(queue.find(jobId).orElseThrow()));
     }
 
-    private static UUID parse(String id, String what) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.notFound(what);
-        }
-    }
 }

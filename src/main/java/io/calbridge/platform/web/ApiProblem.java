@@ -18,6 +18,15 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(HttpStatus.NOT_FOUND, "not_found", what + " not found");
     }
 
+    /** A path id that is not a UUID cannot name anything of the caller's: 404, like any unknown id. */
+    public static java.util.UUID idOrNotFound(String id, String what) {
+        try {
+            return java.util.UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound(what);
+        }
+    }
+
     public static ApiProblem badRequest(String code, String detail) {
         return new ApiProblem(HttpStatus.BAD_REQUEST, code, detail);
     }
