@@ -60,17 +60,14 @@ public class AvailabilityService {
         long[] candidates = SlotFinder.candidates(hours.windows(zone, from, to), from.getEpochSecond(), to.getEpochSecond(),
                 earliest, duration, step * 60L);
         List<Slot> slots = candidates.length == 0 ? List.of()
-                : mode == Mode.ANY && userIds.size() > 1 ? anyFree(userIds, candidates, duration, before, after, zone)
+                : mode == Mode.ANY ? anyFree(userIds, candidates, duration, before, after, zone)
                 : allFree(userIds, candidates, duration, before, after, zone);
         return new Slots(zone.getId(), durationMinutes, step, fresh, slots);
     }
 
     private List<Slot> allFree(List<String> userIds, long[] candidates, long duration, long before, long after, ZoneId zone) {
-        List<BusyTimeline> timelines = new ArrayList<>(userIds.size());
-        for (String userId : userIds) {
-            timelines.add(timeline(userId, candidates, duration, before, after, zone));
-        }
-        boolean[] free = SlotFinder.free(candidates, duration, BusyTimeline.union(timelines), before, after);
+        BusyTimeline everyone = BusyTimeline.union(timelines(userIds, candidates, duration, before, after, zone));
+        boolean[] free = SlotFinder.free(candidates, duration, everyone, before, after);
         List<Slot> slots = new ArrayList<>();
         for (int i = 0; i < candidates.length; i++) {
             if (free[i]) {
@@ -81,9 +78,10 @@ public class AvailabilityService {
     }
 
     private List<Slot> anyFree(List<String> userIds, long[] candidates, long duration, long before, long after, ZoneId zone) {
+        List<BusyTimeline> timelines = timelines(userIds, candidates, duration, before, after, zone);
         boolean[][] free = new boolean[userIds.size()][];
         for (int u = 0; u < userIds.size(); u++) {
-            free[u] = SlotFinder.free(candidates, duration, timeline(userIds.get(u), candidates, duration, before, after, zone), before, after);
+            free[u] = SlotFinder.free(candidates, duration, timelines.get(u), before, after);
         }
         List<Slot> slots = new ArrayList<>();
         for (int i = 0; i < candidates.length; i++) {
@@ -100,9 +98,9 @@ public class AvailabilityService {
         return slots;
     }
 
-    /** The user's busy time over just what can touch a candidate: from the first start to the last end, plus buffers. */
-    private BusyTimeline timeline(String userId, long[] candidates, long duration, long before, long after, ZoneId zone) {
-        return busy.busy(userId, Instant.ofEpochSecond(candidates[0] - after),
+    /** The users' busy time over just what can touch a candidate: from the first start to the last end, plus buffers. */
+    private List<BusyTimeline> timelines(List<String> userIds, long[] candidates, long duration, long before, long after, ZoneId zone) {
+        return busy.busy(userIds, Instant.ofEpochSecond(candidates[0] - after),
                 Instant.ofEpochSecond(candidates[candidates.length - 1] + duration + before), zone);
     }
 

@@ -16,6 +16,7 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,11 +61,30 @@ class BusyIndex {
 
     /** Everything that keeps the user busy during at least [from, to), all-day events laid out in {@code zone}. */
     BusyTimeline busy(String userId, Instant from, Instant to, ZoneId zone) {
+        return busy(userId, stamps.current(userId), from, to, zone);
+    }
+
+    /** Each user's busy time, in the order given; their stamps are read in one query. */
+    List<BusyTimeline> busy(List<String> userIds, Instant from, Instant to, ZoneId zone) {
+        if (userIds.size() == 1) {
+            return List.of(busy(userIds.get(0), from, to, zone));
+        }
+        Map<String, Long> current = stamps.current(userIds);
+        List<BusyTimeline> timelines = new ArrayList<>(userIds.size());
+        for (String userId : userIds) {
+            timelines.add(busy(userId, current.getOrDefault(userId, 0L), from, to, zone));
+        }
+        return timelines;
+    }
+
+    /**
+     * {@code stamp} must be read before anything of the store: a write committing in between then leaves a newer
+     * store under an older stamp, which the next request rebuilds; the other order could keep stale busy time under
+     * a current stamp.
+     */
+    private BusyTimeline busy(String userId, long stamp, Instant from, Instant to, ZoneId zone) {
         long needFrom = from.getEpochSecond() - FLOATING_MARGIN;
         long needTo = to.getEpochSecond() + FLOATING_MARGIN;
-        // the stamp is read before the events: a write committing in between leaves a newer store under an older
-        // stamp, which the next request rebuilds; the other order could keep stale busy time under a current stamp
-        long stamp = stamps.current(userId);
         UserBusyTime cached = cache.get(userId);
         if (cached != null && cached.stamp() == stamp && cached.covers(needFrom, needTo)) {
             hits.increment();

@@ -143,11 +143,8 @@ public class ConflictService {
         if (candidates.length == 0) {
             return List.of();
         }
-        List<BusyTimeline> timelines = new ArrayList<>();
-        for (String userId : userIds) {
-            timelines.add(busy.busy(userId, Instant.ofEpochSecond(candidates[0] - buffer),
-                    Instant.ofEpochSecond(candidates[candidates.length - 1] + length + buffer), zone));
-        }
+        List<BusyTimeline> timelines = busy.busy(userIds, Instant.ofEpochSecond(candidates[0] - buffer),
+                Instant.ofEpochSecond(candidates[candidates.length - 1] + length + buffer), zone);
         boolean[] free = SlotFinder.free(candidates, length, BusyTimeline.union(timelines), buffer, buffer);
         List<Slot> chosen = new ArrayList<>();
         int before = 0;

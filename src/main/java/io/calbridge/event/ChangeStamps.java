@@ -1,5 +1,8 @@
 package io.calbridge.event;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -30,6 +33,16 @@ public class ChangeStamps {
     public void bumpOwnerOf(UUID connectionId) {
         jdbc.sql("INSERT INTO user_change_stamps (user_id, stamp) SELECT user_id, nextval('user_change_stamp_seq') FROM connections "
                 + "WHERE id = ? " + ON_CONFLICT).param(connectionId).update();
+    }
+
+    /** The users' current stamps, in one query; a user whose data was never written is missing (read: 0). */
+    public Map<String, Long> current(Collection<String> userIds) {
+        Map<String, Long> stamps = new HashMap<>();
+        jdbc.sql("SELECT user_id, stamp FROM user_change_stamps WHERE user_id = ANY (?)").param(userIds.toArray(String[]::new))
+                .query(rs -> {
+                    stamps.put(rs.getString(1), rs.getLong(2));
+                });
+        return stamps;
     }
 
     /** The user's current stamp; 0 while nothing of theirs was ever written. */

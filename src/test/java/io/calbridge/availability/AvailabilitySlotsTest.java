@@ -220,6 +220,14 @@ class AvailabilitySlotsTest extends ApiTest {
         assertThat(response.json().path("slots").get(0).path("start").asText()).isEqualTo(MONDAY + "T09:00:00+05:30");
     }
 
+    @Test
+    void theOpenApiDocumentDescribesBothEndpointsAndTheirFields() {
+        String document = api.get("/v3/api-docs", Caller.anonymous()).body();
+
+        assertThat(document).contains("/api/v1/availability", "/api/v1/availability/conflicts", "workingHours", "dateOverrides",
+                "bufferBeforeMinutes", "minimumNoticeMinutes", "slotStepMinutes", "alternativesPerSide", "outsideWorkingHours", "ANY");
+    }
+
     static Map<String, Object> request(LocalDate day, int durationMinutes) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("from", day.atStartOfDay(BERLIN).toOffsetDateTime().toString());

@@ -108,8 +108,12 @@ class AvailabilityZonesAndUsersTest extends ApiTest {
         body.put("mode", "ANY");
         JsonNode any = api.post("/api/v1/availability", Caller.serviceWithoutUser(), body).json();
 
+        body.put("userIds", List.of(ada));
+        JsonNode anyOfOne = api.post("/api/v1/availability", Caller.serviceWithoutUser(), body).json();
+
         assertThat(all.path("slots").valueStream().map(s -> s.path("start").asText().substring(11, 16)))
                 .containsExactly("12:00", "13:00", "14:00", "15:00", "16:00");
+        assertThat(anyOfOne.path("slots").get(0).path("userIds").valueStream().map(JsonNode::asText)).containsExactly(ada);
         Map<String, List<String>> whoIsFree = new LinkedHashMap<>();
         any.path("slots").forEach(s -> whoIsFree.put(s.path("start").asText().substring(11, 16),
                 s.path("userIds").valueStream().map(JsonNode::asText).toList()));
