@@ -37,8 +37,9 @@ public class AvailabilityService {
 
     /** The slots of {@code userIds} (already authorized: the caller may ask about each of them). */
     public Slots slots(List<String> userIds, SlotsRequest request) {
-        Instant from = RequestRules.required(request.from(), "from").toInstant();
-        Instant to = RequestRules.required(request.to(), "to").toInstant();
+        Instant now = clock.instant();
+        Instant from = RequestRules.withinReach(RequestRules.required(request.from(), "from").toInstant(), "from", now);
+        Instant to = RequestRules.withinReach(RequestRules.required(request.to(), "to").toInstant(), "to", now);
         int durationMinutes = RequestRules.duration(request.durationMinutes(), "durationMinutes");
         ZoneId zone = RequestRules.zone(request.timeZone());
         if (!to.isAfter(from)) {
@@ -56,7 +57,7 @@ public class AvailabilityService {
 
         boolean fresh = Boolean.TRUE.equals(request.fresh()) && freshSync.syncNow(userIds);
         long duration = durationMinutes * 60L;
-        long earliest = clock.instant().getEpochSecond() + notice;
+        long earliest = now.getEpochSecond() + notice;
         long[] candidates = SlotFinder.candidates(hours.windows(zone, from, to), from.getEpochSecond(), to.getEpochSecond(),
                 earliest, duration, step * 60L);
         List<Slot> slots = candidates.length == 0 ? List.of()

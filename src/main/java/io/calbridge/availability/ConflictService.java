@@ -60,8 +60,9 @@ public class ConflictService {
      * caller is (empty for a service that names nobody).
      */
     public Conflicts check(List<String> userIds, Optional<String> owner, ConflictsRequest request) {
-        Instant start = RequestRules.required(request.start(), "start").toInstant();
-        Instant end = RequestRules.required(request.end(), "end").toInstant();
+        Instant now = clock.instant();
+        Instant start = RequestRules.withinReach(RequestRules.required(request.start(), "start").toInstant(), "start", now);
+        Instant end = RequestRules.withinReach(RequestRules.required(request.end(), "end").toInstant(), "end", now);
         if (!end.isAfter(start)) {
             throw ApiProblem.badRequest("invalid_range", "'end' must be after 'start'");
         }
@@ -85,7 +86,8 @@ public class ConflictService {
         }
         found.sort(Comparator.comparingLong(Found::start).thenComparing(f -> f.conflict().userId()));
         List<Conflict> conflicts = found.stream().map(Found::conflict).toList();
-        List<Slot> alternatives = alternatives(userIds, start.getEpochSecond(), length, buffer, notice, step * 60L, perSide, hours, zone);
+        List<Slot> alternatives = alternatives(userIds, start.getEpochSecond(), length, now.getEpochSecond() + notice, step * 60L, perSide,
+                hours, zone, buffer);
         boolean outside = !hours.contains(zone, start.getEpochSecond(), end.getEpochSecond());
         return new Conflicts(zone.getId(), conflicts.isEmpty(), outside, fresh, conflicts, alternatives);
     }
@@ -130,14 +132,13 @@ public class ConflictService {
      * The nearest free times of the same length on the working-hours grid: up to {@code perSide} starting before the
      * proposed start (latest first) and as many after it, all free for every user with the buffer on both sides.
      */
-    private List<Slot> alternatives(List<String> userIds, long proposedStart, long length, long buffer, long notice, long step,
-            int perSide, WorkingHours hours, ZoneId zone) {
+    private List<Slot> alternatives(List<String> userIds, long proposedStart, long length, long earliest, long step, int perSide,
+            WorkingHours hours, ZoneId zone, long buffer) {
         if (perSide == 0) {
             return List.of();
         }
         long searchFrom = proposedStart - ALTERNATIVE_SEARCH.toSeconds();
         long searchTo = proposedStart + length + ALTERNATIVE_SEARCH.toSeconds();
-        long earliest = clock.instant().getEpochSecond() + notice;
         long[] candidates = SlotFinder.candidates(hours.windows(zone, Instant.ofEpochSecond(searchFrom), Instant.ofEpochSecond(searchTo)),
                 searchFrom, searchTo, earliest, length, step);
         if (candidates.length == 0) {

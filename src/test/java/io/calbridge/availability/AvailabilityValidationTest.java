@@ -40,6 +40,11 @@ class AvailabilityValidationTest extends ApiTest {
                 slots("no time zone", b -> b.remove("timeZone"), "missing_field"),
                 slots("to before from", b -> b.put("to", MONDAY.minusDays(1) + "T00:00:00+01:00"), "invalid_range"),
                 slots("to equal to from", b -> b.put("to", b.get("from")), "invalid_range"),
+                slots("a range ten years ahead", b -> {
+                    b.put("from", MONDAY.plusYears(10) + "T00:00:00+01:00");
+                    b.put("to", MONDAY.plusYears(10).plusDays(1) + "T00:00:00+01:00");
+                }, "invalid_range"),
+                slots("a year at the end of time", b -> b.put("to", "+999999999-12-31T00:00:00Z"), "invalid_range"),
                 slots("more than 90 days", b -> b.put("to", MONDAY.plusDays(91) + "T00:00:00+01:00"), "range_too_long"),
                 slots("an unknown zone", b -> b.put("timeZone", "Mars/Olympus_Mons"), "invalid_time_zone"),
                 slots("a 4-minute duration", b -> b.put("durationMinutes", 4), "invalid_duration"),
@@ -68,6 +73,10 @@ class AvailabilityValidationTest extends ApiTest {
                 slots("a blank user id", b -> b.put("userIds", List.of(" ")), "invalid_user_ids"),
                 conflicts("an end before the start", b -> b.put("end", MONDAY + "T09:00:00+01:00"), "invalid_range"),
                 conflicts("a 2-minute proposal", b -> b.put("end", MONDAY + "T10:02:00+01:00"), "invalid_duration"),
+                conflicts("a proposal a century ago", b -> {
+                    b.put("start", "1926-03-01T10:00:00+01:00");
+                    b.put("end", "1926-03-01T10:30:00+01:00");
+                }, "invalid_range"),
                 conflicts("no start", b -> b.remove("start"), "missing_field"),
                 conflicts("an unknown zone", b -> b.put("timeZone", "Europe/Atlantis"), "invalid_time_zone"),
                 conflicts("a negative buffer", b -> b.put("bufferMinutes", -10), "invalid_buffer"),
