@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -53,7 +54,12 @@ class FreshSync {
                 if (connection.status() != ConnectionStatus.ACTIVE || !connection.settings().syncEnabled()) {
                     continue; // a sync would be skipped anyway: what is stored is all there is
                 }
-                UUID job = trigger.request(connection.id(), false, USER_ASKED);
+                UUID job;
+                try {
+                    job = trigger.request(connection.id(), false, USER_ASKED);
+                } catch (NoSuchElementException disconnectedMeanwhile) {
+                    continue; // its events went with it
+                }
                 queue.find(job).ifPresent(j -> awaited.put(job, j.wanted()));
             }
         }
