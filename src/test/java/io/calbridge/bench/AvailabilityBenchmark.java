@@ -8,6 +8,7 @@ import io.calbridge.testing.Api;
 import io.calbridge.testing.RunningCalbridge;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,7 +102,8 @@ class AvailabilityBenchmark {
             for (String user : List.of("bench-user", "sparse-user")) {
                 print("HTTP", user, http(port, user, body, HTTP_REQUESTS), HTTP_REQUESTS);
             }
-            System.out.println();
+            System.out.printf("BENCH availability machine: %d cores, load average %.1f (other processes on the machine count too)%n%n",
+                    Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 
