@@ -4,6 +4,7 @@ import io.calbridge.appointment.AppointmentRepository.Target;
 import io.calbridge.connection.Connection;
 import io.calbridge.connection.ConnectionService;
 import io.calbridge.connection.ConnectionStatus;
+import io.calbridge.event.ChangeStamps;
 import io.calbridge.platform.web.ApiProblem;
 import io.calbridge.provider.Attendee;
 import io.calbridge.provider.Capability;
@@ -42,16 +43,18 @@ class AppointmentService {
     private final ProviderRegistry providers;
     private final SyncQueue queue;
     private final SyncDrainer drainer;
+    private final ChangeStamps stamps;
     private final JsonMapper json;
     private final Clock clock;
 
     AppointmentService(AppointmentRepository appointments, ConnectionService connections, ProviderRegistry providers, SyncQueue queue,
-            SyncDrainer drainer, JsonMapper json, Clock clock) {
+            SyncDrainer drainer, ChangeStamps stamps, JsonMapper json, Clock clock) {
         this.appointments = appointments;
         this.connections = connections;
         this.providers = providers;
         this.queue = queue;
         this.drainer = drainer;
+        this.stamps = stamps;
         this.json = json;
         this.clock = clock;
     }
@@ -66,6 +69,7 @@ class AppointmentService {
         String current = appointments.lockContentHash(userId, appointmentId, now).orElseThrow();
         if (!hash.equals(current)) {
             long version = appointments.update(userId, appointmentId, content, hash, now);
+            stamps.bump(userId); // the user's busy time changed: cached availability must see it
             queueDestinations(userId, appointmentId, version, content.cancelled(), now);
         }
         return appointments.find(userId, appointmentId).orElseThrow();

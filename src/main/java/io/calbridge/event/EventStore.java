@@ -50,12 +50,14 @@ public class EventStore {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final JsonMapper json;
+    private final ChangeStamps stamps;
     private final Clock clock;
 
-    EventStore(JdbcClient jdbc, JdbcTemplate template, JsonMapper json, Clock clock) {
+    EventStore(JdbcClient jdbc, JdbcTemplate template, JsonMapper json, ChangeStamps stamps, Clock clock) {
         this.jdbc = jdbc;
         this.template = template;
         this.json = json;
+        this.stamps = stamps;
         this.clock = clock;
     }
 
@@ -97,19 +99,31 @@ public class EventStore {
         for (int count : template.batchUpdate("DELETE FROM events WHERE connection_id = ? AND calendar_id = ? AND external_id = ?", deletes)) {
             deleted += count;
         }
+        if (!upserts.isEmpty() || deleted > 0) {
+            stamps.bump(userId); // an idle page (the usual incremental sync) keeps the user's cached busy time valid
+        }
         return new PageResult(created, updated, deleted);
     }
 
     /** After a full sync: what it did not see is gone at the provider. */
+    @Transactional
     public int deleteNotSeen(UUID connectionId, String calendarId, long generation) {
-        return jdbc.sql("DELETE FROM events WHERE connection_id = ? AND calendar_id = ? AND generation < ?")
-                .params(connectionId, calendarId, generation).update();
+        return bumpedIfAny(connectionId, jdbc.sql("DELETE FROM events WHERE connection_id = ? AND calendar_id = ? AND generation < ?")
+                .params(connectionId, calendarId, generation).update());
     }
 
     /** Events of calendars no longer synced (the user narrowed readCalendarIds). */
+    @Transactional
     public int deleteCalendarsOtherThan(UUID connectionId, List<String> calendarIds) {
-        return jdbc.sql("DELETE FROM events WHERE connection_id = ? AND NOT (calendar_id = ANY (?))")
-                .params(connectionId, calendarIds.toArray(String[]::new)).update();
+        return bumpedIfAny(connectionId, jdbc.sql("DELETE FROM events WHERE connection_id = ? AND NOT (calendar_id = ANY (?))")
+                .params(connectionId, calendarIds.toArray(String[]::new)).update());
+    }
+
+    private int bumpedIfAny(UUID connectionId, int deleted) {
+        if (deleted > 0) {
+            stamps.bumpOwnerOf(connectionId);
+        }
+        return deleted;
     }
 
     /** Single events and moved instances overlapping [from, to). */

@@ -2,6 +2,7 @@ package io.calbridge.platform.security;
 
 import io.calbridge.platform.web.ApiProblem;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -30,6 +31,26 @@ public class CurrentUser {
             return checked(named, "X-User-Id must be 1-255 printable characters");
         }
         throw new AuthenticationCredentialsNotFoundException("not authenticated");
+    }
+
+    /**
+     * The user the caller acts for, if it names one: the JWT's subject, or a service's X-User-Id; empty for a service
+     * that names nobody (e.g. one asking about several users at once).
+     */
+    public Optional<String> idIfNamed() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth instanceof ApiKeyAuthentication) {
+            String named = currentRequest().getHeader(USER_HEADER);
+            return named == null || named.isBlank() ? Optional.empty() : Optional.of(checked(named, "X-User-Id must be 1-255 printable characters"));
+        }
+        return Optional.of(id());
+    }
+
+    /** Whether the caller may ask about other users: a service (API key) or an end user with the admin role. */
+    public boolean mayActForOthers() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth != null && auth.isAuthenticated()
+                && auth.getAuthorities().stream().anyMatch(a -> ("ROLE_" + SecurityConfig.ADMIN).equals(a.getAuthority()));
     }
 
     private static String checked(String id, String problem) {

@@ -1,0 +1,35 @@
+package io.calbridge.appointment;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The app's confirmed appointments of a user, as busy time for availability. */
+@Repository
+public class BookedAppointments {
+
+    /** A confirmed appointment: it takes the user's time whatever its events in calendars look like. */
+    public record Booked(String appointmentId, String title, Instant start, Instant end) {
+    }
+
+    private final JdbcClient jdbc;
+
+    BookedAppointments(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Confirmed appointments overlapping [from, to), ordered by start. */
+    public List<Booked> between(String userId, Instant from, Instant to) {
+        // version 0 is the empty placeholder a failed first write may leave behind
+        return jdbc.sql("""
+                SELECT appointment_id, title, start_at, end_at FROM appointments
+                WHERE user_id = ? AND status = 'CONFIRMED' AND version > 0 AND start_at < ? AND end_at > ?
+                ORDER BY start_at, appointment_id""")
+                .params(userId, Timestamp.from(to), Timestamp.from(from))
+                .query((rs, row) -> new Booked(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                        rs.getTimestamp(4).toInstant()))
+                .list();
+    }
+}

@@ -1,0 +1,77 @@
+package io.calbridge.availability;
+
+import io.calbridge.availability.AvailabilityRequests.ConflictsRequest;
+import io.calbridge.availability.AvailabilityRequests.SlotsRequest;
+import io.calbridge.availability.AvailabilityResponses.Conflicts;
+import io.calbridge.availability.AvailabilityResponses.Slots;
+import io.calbridge.platform.security.CurrentUser;
+import io.calbridge.platform.web.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/availability")
+@Tag(name = "availability", description = "Free slots and conflict checks across all of a user's calendars and the app's appointments, "
+        + "answered from calbridge's synced store in milliseconds")
+class AvailabilityController {
+
+    private final AvailabilityService availability;
+    private final ConflictService conflicts;
+    private final CurrentUser currentUser;
+
+    AvailabilityController(AvailabilityService availability, ConflictService conflicts, CurrentUser currentUser) {
+        this.availability = availability;
+        this.conflicts = conflicts;
+        this.currentUser = currentUser;
+    }
+
+    @PostMapping
+    @Operation(summary = "Free slots in [from, to) (at most 90 days)", description = """
+            Busy time is every event of every connected calendar that is not cancelled, not transparent ("free") and not \
+            declined (tentative counts as busy), recurring series included, plus the app's confirmed appointments; an event \
+            calbridge pushed for an appointment counts once. Working hours (default Monday-Friday 09:00-17:00) and date \
+            overrides are wall-clock times in timeZone, so a 09:00 slot stays 09:00 across DST changes. Slots start at each \
+            working range's start and then every slotStepMinutes (default: the duration, at most 30), lie wholly inside \
+            working hours and [from, to), start at least minimumNoticeMinutes from now and keep bufferBeforeMinutes free \
+            before and bufferAfterMinutes free after every busy item. With userIds and mode ALL a slot suits everyone; \
+            with mode ANY it suits someone and lists who. Unknown user ids have no busy time.""")
+    Slots slots(@RequestBody SlotsRequest request) {
+        return availability.slots(users(request.userIds()), request);
+    }
+
+    @PostMapping("/conflicts")
+    @Operation(summary = "Whether a proposed time clashes, and the nearest free alternatives of the same length", description = """
+            Conflicts are the busy items that overlap [start, end) or lie within bufferMinutes of it (overlap: false), \
+            each with its source (a connection's calendar, or an appointment) and, on the caller's own items only, its \
+            title. Alternatives are free times of the same length inside working hours, on the slot grid, with the buffer \
+            kept on both sides: up to alternativesPerSide before start and as many after it, searched 14 days each way.""")
+    Conflicts conflicts(@RequestBody ConflictsRequest request) {
+        return conflicts.check(users(request.userIds()), currentUser.idIfNamed(), request);
+    }
+
+    /**
+     * Whose time the request is about. Without userIds: the caller (a service names the user in X-User-Id). A service
+     * (API key) or an admin may name anyone; an end user only themselves, as everywhere else in the API.
+     */
+    private List<String> users(List<String> requested) {
+        List<String> userIds = RequestRules.userIds(requested);
+        if (userIds == null) {
+            return List.of(currentUser.id());
+        }
+        if (!currentUser.mayActForOthers()) {
+            Optional<String> self = currentUser.idIfNamed();
+            if (userIds.stream().anyMatch(id -> !Optional.of(id).equals(self))) {
+                throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden_user_ids",
+                        "only services and admins may ask about other users; leave userIds out to ask about yourself");
+            }
+        }
+        return userIds;
+    }
+}
