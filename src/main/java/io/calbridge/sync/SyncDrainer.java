@@ -37,7 +37,6 @@ import org.springframework.stereotype.Component;
 public class SyncDrainer implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SyncDrainer.class);
-    private static final Duration LEASE = Duration.ofMinutes(5);
 
     private final SyncQueue queue;
     private final Map<String, JobHandler> handlers;
@@ -98,7 +97,7 @@ public class SyncDrainer implements DisposableBean {
 
     private void drainAll() {
         while (true) {
-            List<SyncJob> batch = queue.claim(properties.batchSize(), worker, LEASE);
+            List<SyncJob> batch = queue.claim(properties.batchSize(), worker, properties.lease());
             if (batch.isEmpty()) {
                 return;
             }

@@ -19,6 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts   attempts of a failing job before it is dead
  * @param retryBase     the first retry's pause; each further one doubles it (with jitter)
  * @param retryMax      the longest pause between retries
+ * @param lease         how long a claim holds: a job still RUNNING after it (its instance died) is claimed again. It
+ *                      counts from the claim of a whole batch, so it must exceed the time a batch takes to run, or
+ *                      two instances may run one job at once
  */
 @ConfigurationProperties("calbridge.sync")
 public record SyncProperties(
@@ -33,5 +36,6 @@ public record SyncProperties(
         @DefaultValue("32") int batchSize,
         @DefaultValue("10") int maxAttempts,
         @DefaultValue("PT1S") Duration retryBase,
-        @DefaultValue("PT15M") Duration retryMax) {
+        @DefaultValue("PT15M") Duration retryMax,
+        @DefaultValue("PT5M") Duration lease) {
 }

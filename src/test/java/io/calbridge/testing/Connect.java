@@ -6,6 +6,7 @@ import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.Api.Response;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -56,6 +57,22 @@ public final class Connect {
         String location = done.header("Location");
         assertThat(query(location, "status")).as(location).isEqualTo("connected");
         return UUID.fromString(query(location, "connectionId"));
+    }
+
+    /**
+     * The round trip with a Google emulator that approves at once: the account ({@code login_hint}) is {@code email};
+     * waits for the connection's first sync and returns its id.
+     */
+    public UUID connectGoogle(Caller caller, String email) {
+        String authorizationUrl = authorize("google", caller, null) + "&login_hint=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
+        Response consent = api.get(authorizationUrl, Caller.anonymous());
+        assertThat(consent.status()).as(consent.toString()).isEqualTo(302);
+        Response done = api.get(consent.header("Location"), Caller.anonymous());
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        UUID id = UUID.fromString(done.json().path("connectionId").asText());
+        Await.until("the first sync of the new connection", Duration.ofSeconds(60),
+                () -> "SUCCESS".equals(api.get("/api/v1/connections/" + id, caller).json().path("lastSyncOutcome").asText(null)));
+        return id;
     }
 
     /** The round trip with {@link TokenEndpointStub}: the "provider" redirects back with {@code code}. */
