@@ -111,7 +111,7 @@ class AppointmentService {
             String skip = null;
             if (connection.status() == ConnectionStatus.DISABLED || !connection.settings().syncEnabled()) {
                 skip = "sync is off for this connection";
-            } else if (cancelled && !reached) {
+            } else if (cancelled && target.isEmpty()) {
                 skip = "cancelled before it reached this calendar";
             } else if (!cancelled && !reached && !connection.settings().autoCreateEvents()) {
                 skip = "autoCreateEvents is off for this connection";

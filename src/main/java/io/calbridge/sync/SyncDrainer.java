@@ -116,6 +116,9 @@ public class SyncDrainer implements DisposableBean {
 
     private void runOne(SyncJob job) {
         JobHandler handler = handlers.get(job.kind());
+        if (!queue.startLease(job, worker, properties.lease())) {
+            return; // the claim lapsed while the job waited in its batch and another instance took it
+        }
         Instant started = clock.instant();
         JobHandler.Result result;
         try {

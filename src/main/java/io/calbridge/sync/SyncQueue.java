@@ -24,6 +24,15 @@ public class SyncQueue {
     private static final String COLUMNS = "id, kind, user_id, connection_id, appointment_id, status, wanted, done, full_sync, "
             + "priority, attempts, next_run_at, last_error, error_reason, created_at, updated_at";
 
+    /** A running or retrying job keeps its attempts; a new request gives any other job a fresh start. */
+    private static final String KEEP_ATTEMPTS = "CASE WHEN sync_jobs.status IN ('RUNNING', 'FAILED') THEN sync_jobs.attempts ELSE 0 END";
+    /**
+     * A waiting job keeps its place (so a stream of requests cannot push it behind others), a retrying one its
+     * provider-given retry time; any other becomes due now.
+     */
+    private static final String KEEP_DUE_TIME = "CASE WHEN sync_jobs.status IN ('RUNNING', 'FAILED') THEN sync_jobs.next_run_at "
+            + "WHEN sync_jobs.status = 'PENDING' THEN LEAST(sync_jobs.next_run_at, excluded.next_run_at) ELSE excluded.next_run_at END";
+
     private final JdbcClient jdbc;
     private final Clock clock;
 
@@ -44,10 +53,10 @@ public class SyncQueue {
                 ON CONFLICT ON CONSTRAINT sync_jobs_one_per_target DO UPDATE SET
                     wanted = GREATEST(sync_jobs.wanted, excluded.wanted),
                     status = CASE WHEN sync_jobs.status = 'RUNNING' THEN 'RUNNING' ELSE excluded.status END,
-                    attempts = CASE WHEN sync_jobs.status = 'RUNNING' THEN sync_jobs.attempts ELSE 0 END,
-                    next_run_at = CASE WHEN sync_jobs.status = 'RUNNING' THEN sync_jobs.next_run_at ELSE excluded.next_run_at END,
+                    attempts = %s,
+                    next_run_at = %s,
                     updated_at = excluded.updated_at
-                RETURNING id""")
+                RETURNING id""".formatted(KEEP_ATTEMPTS, KEEP_DUE_TIME))
                 .params(UUID.randomUUID(), userId, connectionId, appointmentId, parked ? "PARKED" : "PENDING", version, now, now, now)
                 .query(UUID.class).single();
     }
@@ -63,10 +72,10 @@ public class SyncQueue {
                     full_sync = sync_jobs.full_sync OR excluded.full_sync,
                     priority = GREATEST(sync_jobs.priority, excluded.priority),
                     status = CASE WHEN sync_jobs.status IN ('RUNNING', 'PARKED') THEN sync_jobs.status ELSE 'PENDING' END,
-                    attempts = CASE WHEN sync_jobs.status = 'RUNNING' THEN sync_jobs.attempts ELSE 0 END,
-                    next_run_at = CASE WHEN sync_jobs.status = 'RUNNING' THEN sync_jobs.next_run_at ELSE excluded.next_run_at END,
+                    attempts = %s,
+                    next_run_at = %s,
                     updated_at = excluded.updated_at
-                RETURNING id""")
+                RETURNING id""".formatted(KEEP_ATTEMPTS, KEEP_DUE_TIME))
                 .params(UUID.randomUUID(), userId, connectionId, full, priority, now, now, now)
                 .query(UUID.class).single();
     }
@@ -83,6 +92,12 @@ public class SyncQueue {
                 """ + "RETURNING " + COLUMNS)
                 .params(worker, Timestamp.from(now.plus(lease)), Timestamp.from(now), Timestamp.from(now), Timestamp.from(now), max)
                 .query(SyncQueue::map).list();
+    }
+
+    /** The lease counts from when a job starts, not from when its batch was claimed. */
+    boolean startLease(SyncJob job, String worker, Duration lease) {
+        return jdbc.sql("UPDATE sync_jobs SET lease_until = ? WHERE id = ? AND claimed_by = ? AND status = 'RUNNING'")
+                .params(Timestamp.from(clock.instant().plus(lease)), job.id(), worker).update() == 1;
     }
 
     /** Success: done up to {@code reached}; pending again if more was asked meanwhile. */
