@@ -69,8 +69,10 @@ class AppointmentService {
         String current = appointments.lockContentHash(userId, appointmentId, now).orElseThrow();
         if (!hash.equals(current)) {
             long version = appointments.update(userId, appointmentId, content, hash, now);
-            stamps.bump(userId); // the user's busy time changed: cached availability must see it
             queueDestinations(userId, appointmentId, version, content.cancelled(), now);
+            // the user's busy time changed: cached availability must see it. Last, as it locks the user's one stamp
+            // row, which all of the user's concurrent changes share, for the rest of the transaction
+            stamps.bump(userId);
         }
         return appointments.find(userId, appointmentId).orElseThrow();
     }
