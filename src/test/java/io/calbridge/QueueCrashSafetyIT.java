@@ -5,6 +5,7 @@ import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.AppointmentWorkload;
 import io.calbridge.testing.Await;
 import io.calbridge.testing.Connect;
+import io.calbridge.testing.GoogleEmulators;
 import io.calbridge.testing.ServiceProcess;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
@@ -69,7 +70,7 @@ class QueueCrashSafetyIT {
     }
 
     private static Map<String, String> settings(GoogleCalendarEmulator google) {
-        Map<String, String> settings = new LinkedHashMap<>(ServiceProcess.googleSettings(google));
+        Map<String, String> settings = new LinkedHashMap<>(GoogleEmulators.settingsFor(google));
         settings.put("calbridge.sync.retry-base", "PT0.2S");
         settings.put("calbridge.sync-interval", "PT2S");
         // a killed instance's claims come back after this, rather than after the default five minutes

@@ -7,6 +7,7 @@ import io.calbridge.testing.Api;
 import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.AppointmentWorkload;
 import io.calbridge.testing.Connect;
+import io.calbridge.testing.GoogleEmulators;
 import io.calbridge.testing.ServiceProcess;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
@@ -75,7 +76,7 @@ class TwoInstancesIT {
     }
 
     private static Map<String, String> settings(GoogleCalendarEmulator google) {
-        Map<String, String> settings = new LinkedHashMap<>(ServiceProcess.googleSettings(google));
+        Map<String, String> settings = new LinkedHashMap<>(GoogleEmulators.settingsFor(google));
         settings.put("calbridge.sync.retry-base", "PT0.2S");
         settings.put("calbridge.sync-interval", "PT2S");
         // nothing dies here, so the lease stays at its default: no claim should ever need taking back

@@ -127,8 +127,9 @@ class ConnectionRepository {
                 .params(ts(at), outcome, error, id).update();
     }
 
-    List<UUID> activeIds() {
-        return jdbc.sql("SELECT id FROM connections WHERE status = 'ACTIVE' ORDER BY last_sync_at NULLS FIRST").query(UUID.class).list();
+    List<Connection> findActive() {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM connections WHERE status = 'ACTIVE' ORDER BY last_sync_at NULLS FIRST")
+                .query(rowMapper).list();
     }
 
     void markNeedsReauth(UUID id, String reason, Instant now) {

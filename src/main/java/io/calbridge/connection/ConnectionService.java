@@ -54,8 +54,8 @@ public class ConnectionService {
     }
 
     /** Connections that may sync now, least recently synced first. */
-    public List<UUID> activeConnectionIds() {
-        return connections.activeIds();
+    public List<Connection> activeConnections() {
+        return connections.findActive();
     }
 
     /** The outcome of a sync run, shown on the connection. */

@@ -1,15 +1,12 @@
 package io.calbridge.connection;
 
+import io.calbridge.platform.crypto.Hashes;
 import io.calbridge.platform.crypto.SecretsOwner;
 import io.calbridge.platform.crypto.TokenCipher;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -88,11 +85,7 @@ class OAuthStateStore implements SecretsOwner {
     }
 
     static String hash(String state) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256Hex(state);
     }
 
     record PendingAuthorization(String userId, String provider, String returnUrl, String pkceVerifier, Instant expiresAt) {

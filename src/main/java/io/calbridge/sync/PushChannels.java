@@ -5,6 +5,7 @@ import io.calbridge.connection.ConnectionRemoving;
 import io.calbridge.connection.ConnectionService;
 import io.calbridge.connection.TokenService;
 import io.calbridge.platform.CalbridgeProperties;
+import io.calbridge.platform.crypto.Hashes;
 import io.calbridge.provider.CalendarProvider;
 import io.calbridge.provider.Capability;
 import io.calbridge.provider.ProviderException;
@@ -12,14 +13,13 @@ import io.calbridge.provider.ProviderRegistry;
 import io.calbridge.provider.PushChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +76,7 @@ class PushChannels {
             jdbc.sql("""
                     INSERT INTO push_channels (channel_id, connection_id, provider, calendar_id, resource_id, token_hash, expires_at, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(opened.channelId(), connection.id(), provider.id(), calendarId, opened.resourceId(), hash(opened.token()),
+                    .params(opened.channelId(), connection.id(), provider.id(), calendarId, opened.resourceId(), Hashes.sha256Hex(opened.token()),
                             Timestamp.from(opened.expiresAt() != null ? opened.expiresAt() : now.plus(LIFETIME)), Timestamp.from(now))
                     .update();
             existing.forEach(old -> stop(provider, old));
@@ -94,7 +94,7 @@ class PushChannels {
                 .params(channelId, provider)
                 .query((rs, row) -> {
                     boolean tokenMatches = MessageDigest.isEqual(rs.getString("token_hash").getBytes(StandardCharsets.US_ASCII),
-                            hash(token).getBytes(StandardCharsets.US_ASCII));
+                            Hashes.sha256Hex(token).getBytes(StandardCharsets.US_ASCII));
                     String knownResource = rs.getString("resource_id");
                     boolean resourceMatches = knownResource == null || knownResource.equals(resourceId);
                     return tokenMatches && resourceMatches ? rs.getObject("connection_id", UUID.class) : null;
@@ -102,9 +102,10 @@ class PushChannels {
                 .optional();
     }
 
-    boolean hasLiveChannel(UUID connectionId) {
-        return jdbc.sql("SELECT count(*) FROM push_channels WHERE connection_id = ? AND expires_at > ?")
-                .params(connectionId, Timestamp.from(clock.instant())).query(Integer.class).single() > 0;
+    /** Connections with at least one channel that has not expired. */
+    Set<UUID> connectionsWithLiveChannels() {
+        return Set.copyOf(jdbc.sql("SELECT DISTINCT connection_id FROM push_channels WHERE expires_at > ?")
+                .param(Timestamp.from(clock.instant())).query(UUID.class).list());
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT2M")
@@ -144,11 +145,4 @@ class PushChannels {
                 .list();
     }
 
-    private static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

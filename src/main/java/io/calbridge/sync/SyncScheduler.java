@@ -5,6 +5,7 @@ import io.calbridge.connection.ConnectionService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -33,14 +34,14 @@ class SyncScheduler {
     @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
     void pullDueConnections() {
         Instant now = clock.instant();
-        for (UUID id : connections.activeConnectionIds()) {
-            Connection connection = connections.find(id).orElse(null);
-            if (connection == null || !connection.settings().syncEnabled()) {
+        Set<UUID> pushed = pushChannels.connectionsWithLiveChannels();
+        for (Connection connection : connections.activeConnections()) {
+            if (!connection.settings().syncEnabled()) {
                 continue;
             }
-            Duration period = pushChannels.hasLiveChannel(id) ? properties.pushPollInterval() : properties.pollInterval();
+            Duration period = pushed.contains(connection.id()) ? properties.pushPollInterval() : properties.pollInterval();
             if (connection.lastSyncAt() == null || connection.lastSyncAt().plus(period).isBefore(now)) {
-                trigger.request(id);
+                trigger.request(connection.id());
             }
         }
     }

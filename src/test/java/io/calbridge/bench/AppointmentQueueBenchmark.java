@@ -4,6 +4,7 @@ import io.calbridge.emulator.google.GoogleCalendarEmulator;
 import io.calbridge.testing.Api;
 import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.Connect;
+import io.calbridge.testing.GoogleEmulators;
 import io.calbridge.testing.ServiceProcess;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
@@ -103,7 +104,7 @@ class AppointmentQueueBenchmark {
 
     /** The emulator's endpoints, and any {@code -Dbench.set.<property>=<value>} (e.g. calbridge.sync.workers) to try a tuning. */
     private static Map<String, String> settings(GoogleCalendarEmulator google) {
-        Map<String, String> settings = new LinkedHashMap<>(ServiceProcess.googleSettings(google));
+        Map<String, String> settings = new LinkedHashMap<>(GoogleEmulators.settingsFor(google));
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.set."))
                 .forEach(name -> settings.put(name.substring("bench.set.".length()), System.getProperty(name)));
         return settings;

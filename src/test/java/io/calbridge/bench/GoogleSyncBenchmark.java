@@ -7,6 +7,7 @@ import io.calbridge.sync.InboundSync;
 import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.Api.Response;
 import io.calbridge.testing.Connect;
+import io.calbridge.testing.GoogleEmulators;
 import io.calbridge.testing.RunningCalbridge;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
@@ -15,6 +16,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -38,15 +40,8 @@ class GoogleSyncBenchmark {
             // one event every 10 minutes: 50,000 of them span ~347 days, inside the sync window
             google.seedEvents(account, EVENTS, first, Duration.ofMinutes(10), Duration.ofMinutes(30));
 
-            Map<String, Object> settings = Map.of(
-                    "calbridge.token-keys", TestKeys.tokenKey("bench"),
-                    "google.client-id", GoogleCalendarEmulator.DEFAULT_CLIENT_ID,
-                    "google.client-secret", GoogleCalendarEmulator.DEFAULT_CLIENT_SECRET,
-                    "google.auth-uri", google.authorizationUri(),
-                    "google.token-uri", google.tokenUri(),
-                    "google.revoke-uri", google.revokeUri(),
-                    "google.api-base-url", google.rootUrl(),
-                    "google.sandbox", true);
+            Map<String, Object> settings = new HashMap<>(GoogleEmulators.settingsFor(google));
+            settings.put("calbridge.token-keys", TestKeys.tokenKey("bench"));
             try (RunningCalbridge app = RunningCalbridge.start(TestDatabase.newDatabase(), settings)) {
                 String user = "bench-user";
                 String authorizationUrl = new Connect(app.api()).authorize("google", Caller.service(user), null);

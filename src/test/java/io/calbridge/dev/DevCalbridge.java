@@ -2,6 +2,7 @@ package io.calbridge.dev;
 
 import io.calbridge.CalbridgeApplication;
 import io.calbridge.emulator.google.GoogleCalendarEmulator;
+import io.calbridge.testing.GoogleEmulators;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -68,7 +69,7 @@ public final class DevCalbridge {
         // Sandbox providers: the emulators stand in for every provider whose real client is not configured.
         if (!given.containsProperty("google.client-id")) {
             GoogleCalendarEmulator google = startGoogleSandbox(given);
-            defaults.putAll(googleSandboxSettings(google));
+            defaults.putAll(GoogleEmulators.settingsFor(google));
             SpringApplication.getShutdownHandlers().add(google::close);
         }
 
@@ -101,17 +102,6 @@ public final class DevCalbridge {
         log.info("Sandbox Google at {} (account {}, with demo events); set GOOGLE_CLIENT_ID to use the real Google",
                 google.baseUrl(), GoogleCalendarEmulator.DEFAULT_ACCOUNT);
         return google;
-    }
-
-    private static Map<String, Object> googleSandboxSettings(GoogleCalendarEmulator google) {
-        return Map.of(
-                "google.client-id", GoogleCalendarEmulator.DEFAULT_CLIENT_ID,
-                "google.client-secret", GoogleCalendarEmulator.DEFAULT_CLIENT_SECRET,
-                "google.auth-uri", google.authorizationUri(),
-                "google.token-uri", google.tokenUri(),
-                "google.revoke-uri", google.revokeUri(),
-                "google.api-base-url", google.rootUrl(),
-                "google.sandbox", true);
     }
 
     /** What the user configured outside the project's own files: command line, system properties, environment. */

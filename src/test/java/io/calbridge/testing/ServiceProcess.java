@@ -66,19 +66,6 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
-    /** The Google adapter pointed at the emulator running in the test JVM. */
-    public static Map<String, String> googleSettings(GoogleCalendarEmulator google) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("google.client-id", GoogleCalendarEmulator.DEFAULT_CLIENT_ID);
-        settings.put("google.client-secret", GoogleCalendarEmulator.DEFAULT_CLIENT_SECRET);
-        settings.put("google.auth-uri", google.authorizationUri());
-        settings.put("google.token-uri", google.tokenUri());
-        settings.put("google.revoke-uri", google.revokeUri());
-        settings.put("google.api-base-url", google.rootUrl());
-        settings.put("google.sandbox", "true");
-        return settings;
-    }
-
     public String baseUrl() {
         return "http://localhost:" + port;
     }
