@@ -32,31 +32,29 @@ class AppointmentRepository {
             String lastError, String remoteChange) {
     }
 
-    /** Locks the appointment's row for the rest of the transaction, creating an empty one (version 0) first if needed. */
-    Optional<String> lockContentHash(String userId, String appointmentId, Instant now) {
-        jdbc.sql("""
-                INSERT INTO appointments (user_id, appointment_id, version, content_hash, title, start_at, end_at, time_zone,
-                    attendees, conference, status, created_at, updated_at)
-                VALUES (?, ?, 0, '', '', ?, ?, 'UTC', '[]'::jsonb, 'NONE', 'CONFIRMED', ?, ?)
-                ON CONFLICT DO NOTHING""")
-                .params(userId, appointmentId, ts(now), ts(now), ts(now), ts(now)).update();
-        return jdbc.sql("SELECT content_hash FROM appointments WHERE user_id = ? AND appointment_id = ? FOR UPDATE")
-                .params(userId, appointmentId).query(String.class).optional();
-    }
-
-    /** Stores new content; returns the new version. */
-    long update(String userId, String appointmentId, Appointment content, String hash, Instant now) {
+    /**
+     * Stores the appointment as new or changed content (version 1, or one more than before) and returns it; empty when
+     * it already holds this content (same hash). Either way the row stays locked for the rest of the transaction.
+     */
+    Optional<Appointment> upsert(Appointment content, String hash, Instant now) {
         return jdbc.sql("""
-                UPDATE appointments SET version = version + 1, content_hash = ?, title = ?, description = ?, location = ?,
-                    start_at = ?, end_at = ?, time_zone = ?, attendees = ?::jsonb, conference = ?, status = ?, updated_at = ?
-                WHERE user_id = ? AND appointment_id = ? RETURNING version""")
-                .params(hash, content.title(), content.description(), content.location(), ts(content.start()), ts(content.end()),
-                        content.timeZone(), json.writeValueAsString(content.attendees()), content.conference(), content.status(),
-                        ts(now), userId, appointmentId)
-                .query(Long.class).single();
+                INSERT INTO appointments AS a (user_id, appointment_id, version, content_hash, title, description, location,
+                    start_at, end_at, time_zone, attendees, conference, status, created_at, updated_at)
+                VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)
+                ON CONFLICT (user_id, appointment_id) DO UPDATE SET version = a.version + 1, content_hash = excluded.content_hash,
+                    title = excluded.title, description = excluded.description, location = excluded.location,
+                    start_at = excluded.start_at, end_at = excluded.end_at, time_zone = excluded.time_zone,
+                    attendees = excluded.attendees, conference = excluded.conference, status = excluded.status,
+                    updated_at = excluded.updated_at
+                WHERE a.content_hash <> excluded.content_hash
+                RETURNING *""")
+                .params(content.userId(), content.appointmentId(), hash, content.title(), content.description(), content.location(),
+                        ts(content.start()), ts(content.end()), content.timeZone(), json.writeValueAsString(content.attendees()),
+                        content.conference(), content.status(), ts(now), ts(now))
+                .query(this::map).optional();
     }
 
-    /** The appointment, unless it does not exist (or exists only as the empty placeholder of a failed first write). */
+    /** The appointment, unless it does not exist (version 0: a placeholder row an earlier release wrote). */
     Optional<Appointment> find(String userId, String appointmentId) {
         return jdbc.sql("SELECT * FROM appointments WHERE user_id = ? AND appointment_id = ? AND version > 0")
                 .params(userId, appointmentId).query(this::map).optional();
@@ -72,14 +70,15 @@ class AppointmentRepository {
                 .params(userId, appointmentId).query(AppointmentRepository::mapTarget).list();
     }
 
-    /** A destination that is waiting (PENDING) or left out (SKIPPED, with why). */
-    void markTarget(String userId, String appointmentId, UUID connectionId, String state, String why, Instant now) {
-        jdbc.sql("""
+    /** A destination that is waiting (PENDING) or left out (SKIPPED, with why); returns it as it now stands. */
+    Target markTarget(String userId, String appointmentId, UUID connectionId, String state, String why, Instant now) {
+        return jdbc.sql("""
                 INSERT INTO appointment_events (user_id, appointment_id, connection_id, state, last_error, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id, appointment_id, connection_id) DO UPDATE SET state = excluded.state,
-                    last_error = excluded.last_error, updated_at = excluded.updated_at""")
-                .params(userId, appointmentId, connectionId, state, why, ts(now)).update();
+                    last_error = excluded.last_error, updated_at = excluded.updated_at
+                RETURNING *""")
+                .params(userId, appointmentId, connectionId, state, why, ts(now)).query(AppointmentRepository::mapTarget).single();
     }
 
     /** The provider now holds {@code version} (or, for a cancelled appointment, no longer holds the event). */

@@ -18,9 +18,14 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -59,28 +64,31 @@ class AppointmentService {
         this.clock = clock;
     }
 
+    /** An appointment and where it stands in each destination calendar. */
+    record Tracked(Appointment appointment, List<Destination> destinations) {
+    }
+
     /** Creates or updates; the same content again changes nothing and queues nothing. */
     @Transactional
-    public Appointment upsert(String userId, String appointmentId, AppointmentRequest request) {
+    public Tracked upsert(String userId, String appointmentId, AppointmentRequest request) {
         checkId(appointmentId);
         Appointment content = normalize(userId, appointmentId, request);
-        String hash = hash(content);
         Instant now = clock.instant();
-        String current = appointments.lockContentHash(userId, appointmentId, now).orElseThrow();
-        if (!hash.equals(current)) {
-            long version = appointments.update(userId, appointmentId, content, hash, now);
-            queueDestinations(userId, appointmentId, version, content.cancelled(), now);
-            // the user's busy time changed: cached availability must see it. Last, as it locks the user's one stamp
-            // row, which all of the user's concurrent changes share, for the rest of the transaction
-            stamps.bump(userId);
+        Optional<Appointment> changed = appointments.upsert(content, hash(content), now);
+        if (changed.isEmpty()) {
+            return track(appointments.find(userId, appointmentId).orElseThrow());
         }
-        return appointments.find(userId, appointmentId).orElseThrow();
+        Tracked tracked = queueDestinations(changed.get(), now);
+        // the user's busy time changed: cached availability must see it. Last, as it holds a row lock that other
+        // changes of the user may need until the transaction ends
+        stamps.bump(userId);
+        return tracked;
     }
 
     /** Cancels: its events are removed from the calendars they reached. */
     @Transactional
-    public Appointment cancel(String userId, String appointmentId) {
-        Appointment existing = get(userId, appointmentId);
+    public Tracked cancel(String userId, String appointmentId) {
+        Appointment existing = get(userId, appointmentId).appointment();
         AppointmentRequest cancelled = new AppointmentRequest(existing.title(), existing.description(), existing.location(),
                 existing.start().atZone(ZoneId.of(existing.timeZone())).toOffsetDateTime(),
                 existing.end().atZone(ZoneId.of(existing.timeZone())).toOffsetDateTime(), existing.timeZone(),
@@ -89,31 +97,40 @@ class AppointmentService {
         return upsert(userId, appointmentId, cancelled);
     }
 
-    Appointment get(String userId, String appointmentId) {
+    Tracked get(String userId, String appointmentId) {
         checkId(appointmentId);
-        return appointments.find(userId, appointmentId).orElseThrow(() -> ApiProblem.notFound("appointment"));
+        return track(appointments.find(userId, appointmentId).orElseThrow(() -> ApiProblem.notFound("appointment")));
     }
 
-    List<Target> destinations(String userId, String appointmentId) {
-        return appointments.targets(userId, appointmentId);
+    private Tracked track(Appointment appointment) {
+        List<Connection> owned = connections.list(appointment.userId());
+        Map<UUID, Target> targets = targetsByConnection(appointment);
+        Map<UUID, UUID> jobs = targets.isEmpty() ? Map.of() : queue.pushJobIds(targets.keySet(), appointment.appointmentId());
+        return new Tracked(appointment, destinations(owned, targets, jobs));
     }
 
     /**
      * Every connection that can take events is a destination, as its settings allow: syncEnabled, autoCreateEvents for
      * a first write, autoUpdateEvents for later ones. A cancellation always reaches the calendars the event reached.
      */
-    private void queueDestinations(String userId, String appointmentId, long version, boolean cancelled, Instant now) {
-        for (Connection connection : connections.list(userId)) {
+    private Tracked queueDestinations(Appointment appointment, Instant now) {
+        String userId = appointment.userId();
+        String appointmentId = appointment.appointmentId();
+        boolean cancelled = appointment.cancelled();
+        List<Connection> owned = connections.list(userId);
+        Map<UUID, Target> targets = targetsByConnection(appointment);
+        Map<UUID, UUID> jobs = new HashMap<>();
+        for (Connection connection : owned) {
             boolean writable = providers.find(connection.provider()).map(p -> p.descriptor().can(Capability.WRITE_EVENTS)).orElse(false);
             if (!writable) {
                 continue;
             }
-            Optional<Target> target = appointments.target(userId, appointmentId, connection.id());
-            boolean reached = target.map(t -> t.calendarId() != null).orElse(false);
+            Target target = targets.get(connection.id());
+            boolean reached = target != null && target.calendarId() != null;
             String skip = null;
             if (connection.status() == ConnectionStatus.DISABLED || !connection.settings().syncEnabled()) {
                 skip = "sync is off for this connection";
-            } else if (cancelled && target.isEmpty()) {
+            } else if (cancelled && target == null) {
                 skip = "cancelled before it reached this calendar";
             } else if (!cancelled && !reached && !connection.settings().autoCreateEvents()) {
                 skip = "autoCreateEvents is off for this connection";
@@ -121,13 +138,18 @@ class AppointmentService {
                 skip = "autoUpdateEvents is off for this connection";
             }
             if (skip != null) {
-                if (target.isPresent() || !cancelled) {
-                    appointments.markTarget(userId, appointmentId, connection.id(), "SKIPPED", skip, now);
+                if (target != null || !cancelled) {
+                    targets.put(connection.id(), appointments.markTarget(userId, appointmentId, connection.id(), "SKIPPED", skip, now));
                 }
                 continue;
             }
-            appointments.markTarget(userId, appointmentId, connection.id(), "PENDING", null, now);
-            queue.requestPush(userId, connection.id(), appointmentId, version, connection.status() == ConnectionStatus.NEEDS_REAUTH);
+            targets.put(connection.id(), appointments.markTarget(userId, appointmentId, connection.id(), "PENDING", null, now));
+            jobs.put(connection.id(), queue.requestPush(userId, connection.id(), appointmentId, appointment.version(),
+                    connection.status() == ConnectionStatus.NEEDS_REAUTH));
+        }
+        if (!jobs.keySet().containsAll(targets.keySet())) {
+            // destinations left out this time may still have a job from an earlier change
+            queue.pushJobIds(targets.keySet(), appointmentId).forEach(jobs::putIfAbsent);
         }
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
@@ -135,6 +157,26 @@ class AppointmentService {
                 drainer.nudge();
             }
         });
+        return new Tracked(appointment, destinations(owned, targets, jobs));
+    }
+
+    private Map<UUID, Target> targetsByConnection(Appointment appointment) {
+        Map<UUID, Target> targets = new LinkedHashMap<>();
+        appointments.targets(appointment.userId(), appointment.appointmentId()).forEach(t -> targets.put(t.connectionId(), t));
+        return targets;
+    }
+
+    /** The destinations of connections that still exist, in the order the user's connections are listed. */
+    private static List<Destination> destinations(List<Connection> owned, Map<UUID, Target> targets, Map<UUID, UUID> jobs) {
+        List<Destination> destinations = new ArrayList<>();
+        for (Connection connection : owned) {
+            Target t = targets.get(connection.id());
+            if (t != null) {
+                destinations.add(new Destination(t.connectionId(), connection.provider(), t.calendarId(), t.state(), t.externalId(),
+                        t.meetingUrl(), t.lastError(), t.remoteChange(), jobs.get(t.connectionId())));
+            }
+        }
+        return destinations;
     }
 
     private static void checkId(String appointmentId) {

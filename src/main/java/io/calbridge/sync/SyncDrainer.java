@@ -12,10 +12,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +51,8 @@ public class SyncDrainer implements DisposableBean {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sync-retry-timer"));
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    /** Workers free to take a job: jobs are claimed only for them. */
+    private final Semaphore idle;
 
     SyncDrainer(SyncQueue queue, List<JobHandler> handlers, SyncLogs logs, ConnectionService connections, SyncProperties properties,
             MeterRegistry meters, Clock clock) {
@@ -62,6 +64,7 @@ public class SyncDrainer implements DisposableBean {
         this.meters = meters;
         this.clock = clock;
         this.workers = Executors.newFixedThreadPool(properties.workers(), daemon("sync-worker"));
+        this.idle = new Semaphore(properties.workers());
         Gauge.builder("calbridge.sync.queue.depth", queue, SyncQueue::depth).description("jobs waiting or running").register(meters);
         Gauge.builder("calbridge.sync.queue.oldest.pending", queue, SyncQueue::oldestPendingSeconds).baseUnit("seconds")
                 .description("how long the oldest due job has waited").register(meters);
@@ -87,6 +90,8 @@ public class SyncDrainer implements DisposableBean {
             }
         } catch (RuntimeException e) {
             log.error("draining the sync queue failed; the next nudge or schedule tries again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             draining.set(false);
             if (again.get()) {
@@ -95,20 +100,30 @@ public class SyncDrainer implements DisposableBean {
         }
     }
 
-    private void drainAll() {
+    /**
+     * Claims jobs only for idle workers and hands each to one at once, so a job's lease starts when it does and no job
+     * waits behind a slow one; returns when the queue has nothing due.
+     */
+    private void drainAll() throws InterruptedException {
         while (true) {
-            List<SyncJob> batch = queue.claim(properties.batchSize(), worker, properties.lease());
-            if (batch.isEmpty()) {
-                return;
-            }
-            List<Callable<Void>> runs = batch.stream().<Callable<Void>>map(job -> () -> {
-                runOne(job);
-                return null;
-            }).toList();
+            idle.acquire();
+            int wanted = Math.min(properties.batchSize(), 1 + idle.drainPermits());
+            List<SyncJob> jobs = List.of();
             try {
-                workers.invokeAll(runs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                jobs = queue.claim(wanted, worker, properties.lease());
+            } finally {
+                idle.release(wanted - jobs.size());
+            }
+            for (SyncJob job : jobs) {
+                workers.execute(() -> {
+                    try {
+                        runOne(job);
+                    } finally {
+                        idle.release();
+                    }
+                });
+            }
+            if (jobs.size() < wanted) {
                 return;
             }
         }
@@ -116,9 +131,6 @@ public class SyncDrainer implements DisposableBean {
 
     private void runOne(SyncJob job) {
         JobHandler handler = handlers.get(job.kind());
-        if (!queue.startLease(job, worker, properties.lease())) {
-            return; // the claim lapsed while the job waited in its batch and another instance took it
-        }
         Instant started = clock.instant();
         JobHandler.Result result;
         try {
@@ -136,7 +148,9 @@ public class SyncDrainer implements DisposableBean {
     /** The queue's decision, from the failure's type alone. */
     private String settle(SyncJob job, JobHandler handler, JobHandler.Result result) {
         if (result.ok()) {
-            queue.complete(job, worker, result.reached());
+            if (queue.complete(job, worker, result.reached())) {
+                nudge(); // more was asked while it ran
+            }
             return "SUCCESS";
         }
         ProviderException failure = result.failure();

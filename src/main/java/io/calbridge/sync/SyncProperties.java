@@ -15,13 +15,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pageAttempts  attempts per page when the provider rate-limits or fails passingly
  * @param maxPageWait   the longest pause between two attempts, whatever Retry-After asks
  * @param workers       queue jobs run at once per instance
- * @param batchSize     jobs claimed at once
+ * @param batchSize     the most jobs one claim takes (never more than there are idle workers)
  * @param maxAttempts   attempts of a failing job before it is dead
  * @param retryBase     the first retry's pause; each further one doubles it (with jitter)
  * @param retryMax      the longest pause between retries
- * @param lease         how long a claim holds: a job still RUNNING after it (its instance died) is claimed again. It
- *                      counts from the claim of a whole batch, so it must exceed the time a batch takes to run, or
- *                      two instances may run one job at once
+ * @param lease         how long a claim holds: a job still RUNNING after it (its instance died) is claimed again. A
+ *                      job starts when it is claimed, so the lease must exceed the longest run of one job, or two
+ *                      instances may run it at once
  */
 @ConfigurationProperties("calbridge.sync")
 public record SyncProperties(

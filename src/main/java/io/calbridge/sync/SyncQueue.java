@@ -6,7 +6,10 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -80,7 +83,7 @@ public class SyncQueue {
                 .query(UUID.class).single();
     }
 
-    /** Claims up to {@code max} due jobs (or jobs whose lease ran out) for {@code worker}. */
+    /** Claims up to {@code max} due jobs (or jobs whose lease ran out) for {@code worker}; the lease starts now. */
     List<SyncJob> claim(int max, String worker, Duration lease) {
         Instant now = clock.instant();
         return jdbc.sql("""
@@ -94,21 +97,16 @@ public class SyncQueue {
                 .query(SyncQueue::map).list();
     }
 
-    /** The lease counts from when a job starts, not from when its batch was claimed. */
-    boolean startLease(SyncJob job, String worker, Duration lease) {
-        return jdbc.sql("UPDATE sync_jobs SET lease_until = ? WHERE id = ? AND claimed_by = ? AND status = 'RUNNING'")
-                .params(Timestamp.from(clock.instant().plus(lease)), job.id(), worker).update() == 1;
-    }
-
-    /** Success: done up to {@code reached}; pending again if more was asked meanwhile. */
+    /** Success: done up to {@code reached}; pending again if more was asked meanwhile (then answers true). */
     boolean complete(SyncJob job, String worker, long reached) {
         return jdbc.sql("""
                 UPDATE sync_jobs SET done = GREATEST(done, ?), status = CASE WHEN wanted > ? THEN 'PENDING' ELSE 'DONE' END,
                     full_sync = CASE WHEN wanted > ? THEN full_sync ELSE false END, priority = 0,
                     attempts = 0, lease_until = NULL, claimed_by = NULL, last_error = NULL, error_reason = NULL,
                     next_run_at = ?, updated_at = ?
-                WHERE id = ? AND claimed_by = ? AND status = 'RUNNING'""")
-                .params(reached, reached, reached, now(), now(), job.id(), worker).update() == 1;
+                WHERE id = ? AND claimed_by = ? AND status = 'RUNNING'
+                RETURNING status = 'PENDING'""")
+                .params(reached, reached, reached, now(), now(), job.id(), worker).query(Boolean.class).optional().orElse(false);
     }
 
     boolean retryLater(SyncJob job, String worker, Instant at, String reason, String error) {
@@ -154,9 +152,15 @@ public class SyncQueue {
         return jdbc.sql("SELECT " + COLUMNS + " FROM sync_jobs WHERE id = ?").param(id).query(SyncQueue::map).optional();
     }
 
-    public Optional<SyncJob> pushJob(UUID connectionId, String appointmentId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM sync_jobs WHERE connection_id = ? AND kind = 'PUSH' AND appointment_id = ?")
-                .params(connectionId, appointmentId).query(SyncQueue::map).optional();
+    /** The ids of the appointment's push jobs, by connection. */
+    public Map<UUID, UUID> pushJobIds(Collection<UUID> connectionIds, String appointmentId) {
+        Map<UUID, UUID> ids = new HashMap<>();
+        jdbc.sql("SELECT connection_id, id FROM sync_jobs WHERE connection_id = ANY (?) AND kind = 'PUSH' AND appointment_id = ?")
+                .params(connectionIds.toArray(UUID[]::new), appointmentId)
+                .query(rs -> {
+                    ids.put(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class));
+                });
+        return ids;
     }
 
     List<SyncJob> byStatus(List<String> statuses, int limit) {

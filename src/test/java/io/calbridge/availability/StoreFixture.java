@@ -61,8 +61,8 @@ final class StoreFixture {
     }
 
     void changed(String userId) {
-        jdbc.sql("INSERT INTO user_change_stamps (user_id, stamp) VALUES (?, nextval('user_change_stamp_seq')) "
-                + "ON CONFLICT (user_id) DO UPDATE SET stamp = excluded.stamp").param(userId).update();
+        jdbc.sql("INSERT INTO user_change_stamps (user_id, shard, stamp) VALUES (?, 0, 1) "
+                + "ON CONFLICT (user_id, shard) DO UPDATE SET stamp = user_change_stamps.stamp + 1").param(userId).update();
     }
 
     /** One row of {@code events}: a single event, a series master (with its rule) or an exception of a series. */

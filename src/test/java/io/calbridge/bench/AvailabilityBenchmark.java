@@ -248,8 +248,8 @@ class AvailabilityBenchmark {
     }
 
     private static void bump(JdbcTemplate jdbc, String user) {
-        jdbc.update("INSERT INTO user_change_stamps (user_id, stamp) VALUES (?, nextval('user_change_stamp_seq')) "
-                + "ON CONFLICT (user_id) DO UPDATE SET stamp = excluded.stamp", user);
+        jdbc.update("INSERT INTO user_change_stamps (user_id, shard, stamp) VALUES (?, 0, 1) "
+                + "ON CONFLICT (user_id, shard) DO UPDATE SET stamp = user_change_stamps.stamp + 1", user);
     }
 
     private static long percentile(long[] sorted, int percent) {

@@ -1,0 +1,19 @@
+-- A user's change stamp is spread over up to 16 rows (shards): every change of one user used to lock the same row
+-- until its transaction committed, so a user's concurrent appointment changes and syncs waited for each other.
+-- A change now adds 1 to one shard, chosen at random, under that row's lock alone; the user's stamp is the sum of
+-- their shards, which rises with every committed change and never returns to an earlier value (rows are never
+-- deleted; the values V5 left stay part of the sum).
+ALTER TABLE user_change_stamps ADD COLUMN shard smallint NOT NULL DEFAULT 0;
+ALTER TABLE user_change_stamps DROP CONSTRAINT user_change_stamps_pkey;
+ALTER TABLE user_change_stamps ADD PRIMARY KEY (user_id, shard);
+ALTER TABLE user_change_stamps ALTER COLUMN shard DROP DEFAULT;
+
+CREATE OR REPLACE FUNCTION bump_user_change_stamp_of_deleted_connection() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO user_change_stamps (user_id, shard, stamp) VALUES (OLD.user_id, 0, 1)
+    ON CONFLICT (user_id, shard) DO UPDATE SET stamp = user_change_stamps.stamp + 1;
+    RETURN OLD;
+END
+$$;
+
+DROP SEQUENCE user_change_stamp_seq;
