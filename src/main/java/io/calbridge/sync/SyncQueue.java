@@ -83,17 +83,21 @@ public class SyncQueue {
                 .query(UUID.class).single();
     }
 
-    /** Claims up to {@code max} due jobs (or jobs whose lease ran out) for {@code worker}; the lease starts now. */
+    /**
+     * Claims up to {@code max} jobs for {@code worker}, the lease starting now: due ones, most urgent first, then
+     * ones whose lease ran out (their instance died).
+     */
     List<SyncJob> claim(int max, String worker, Duration lease) {
         Instant now = clock.instant();
         return jdbc.sql("""
+                WITH due AS (SELECT id FROM sync_jobs WHERE status IN ('PENDING', 'FAILED') AND next_run_at <= ?
+                             ORDER BY priority DESC, next_run_at LIMIT ? FOR UPDATE SKIP LOCKED),
+                     lapsed AS (SELECT id FROM sync_jobs WHERE status = 'RUNNING' AND lease_until < ? LIMIT ? FOR UPDATE SKIP LOCKED)
                 UPDATE sync_jobs SET status = 'RUNNING', claimed_by = ?, lease_until = ?, updated_at = ?
-                WHERE id IN (SELECT id FROM sync_jobs
-                             WHERE (status IN ('PENDING', 'FAILED') AND next_run_at <= ?) OR (status = 'RUNNING' AND lease_until < ?)
-                             ORDER BY priority DESC, next_run_at
-                             LIMIT ? FOR UPDATE SKIP LOCKED)
+                WHERE id IN (SELECT id FROM due UNION ALL SELECT id FROM lapsed LIMIT ?)
                 """ + "RETURNING " + COLUMNS)
-                .params(worker, Timestamp.from(now.plus(lease)), Timestamp.from(now), Timestamp.from(now), Timestamp.from(now), max)
+                .params(Timestamp.from(now), max, Timestamp.from(now), max, worker, Timestamp.from(now.plus(lease)), Timestamp.from(now),
+                        max)
                 .query(SyncQueue::map).list();
     }
 
