@@ -112,10 +112,10 @@ public class EventStore {
                 .params(connectionId, calendarId, generation).update());
     }
 
-    /** Events of calendars no longer synced (the user narrowed readCalendarIds). */
+    /** Events of calendars no longer synced (the user narrowed readCalendarIds, or the account lost the calendar). */
     @Transactional
-    public int deleteCalendarsOtherThan(UUID connectionId, List<String> calendarIds) {
-        return bumpedIfAny(connectionId, jdbc.sql("DELETE FROM events WHERE connection_id = ? AND NOT (calendar_id = ANY (?))")
+    public int deleteCalendars(UUID connectionId, List<String> calendarIds) {
+        return bumpedIfAny(connectionId, jdbc.sql("DELETE FROM events WHERE connection_id = ? AND calendar_id = ANY (?)")
                 .params(connectionId, calendarIds.toArray(String[]::new)).update());
     }
 
