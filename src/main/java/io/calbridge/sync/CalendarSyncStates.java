@@ -17,7 +17,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class CalendarSyncStates {
 
-    record State(String cursor, long generation) {
+    /** {@code channelExpiresAt}: when the calendar's latest push channel expires (null: none), read along for free. */
+    record State(String cursor, long generation, Instant channelExpiresAt) {
     }
 
     private final JdbcClient jdbc;
@@ -29,10 +30,15 @@ class CalendarSyncStates {
     /** The states of all of the connection's calendars, by calendar id, in one query. */
     Map<String, State> all(UUID connectionId) {
         Map<String, State> states = new HashMap<>();
-        jdbc.sql("SELECT calendar_id, sync_cursor, generation FROM calendar_sync_state WHERE connection_id = ?")
+        jdbc.sql("""
+                SELECT s.calendar_id, s.sync_cursor, s.generation,
+                    (SELECT max(p.expires_at) FROM push_channels p WHERE p.connection_id = s.connection_id AND p.calendar_id = s.calendar_id)
+                FROM calendar_sync_state s WHERE s.connection_id = ?""")
                 .param(connectionId)
                 .query(rs -> {
-                    states.put(rs.getString(1), new State(rs.getString(2), rs.getLong(3)));
+                    Timestamp channelExpiresAt = rs.getTimestamp(4);
+                    states.put(rs.getString(1), new State(rs.getString(2), rs.getLong(3),
+                            channelExpiresAt == null ? null : channelExpiresAt.toInstant()));
                 });
         return states;
     }

@@ -141,7 +141,7 @@ public class InboundSync {
     /** {@code known}: the calendar's state when the run started; null when it has none yet. */
     private void syncCalendar(Connection connection, CalendarProvider provider, CalendarInfo calendar, State known, boolean forceFull,
             Counter counter) {
-        State state = known != null ? known : new State(null, 0);
+        State state = known != null ? known : new State(null, 0, null);
         boolean full = forceFull || state.cursor() == null;
         long generation = full ? state.generation() + 1 : state.generation();
         String cursor = full ? null : state.cursor();
@@ -185,7 +185,7 @@ public class InboundSync {
             counter.deleted += events.deleteNotSeen(connection.id(), calendar.id(), generation);
         }
         states.save(connection.id(), calendar.id(), nextSyncCursor, generation, full, clock.instant());
-        pushChannels.ensureWatching(connection, provider, calendar.id());
+        pushChannels.ensureWatching(connection, provider, calendar.id(), state.channelExpiresAt());
     }
 
     /**

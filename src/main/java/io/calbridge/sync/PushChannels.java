@@ -62,11 +62,23 @@ class PushChannels {
 
     /** Opens a channel for the calendar unless a live one exists; replaces one that expires soon. */
     void ensureWatching(Connection connection, CalendarProvider provider, String calendarId) {
+        ensureWatching(connection, provider, calendarId, null);
+    }
+
+    /**
+     * As {@link #ensureWatching(Connection, CalendarProvider, String)}, for a caller that already read when the
+     * calendar's latest channel expires ({@code knownExpiresAt}, null if unknown or none): a channel that stays live
+     * long enough needs no query.
+     */
+    void ensureWatching(Connection connection, CalendarProvider provider, String calendarId, Instant knownExpiresAt) {
         if (!provider.descriptor().can(Capability.PUSH_NOTIFICATIONS) || !reachable(provider)) {
             return;
         }
-        List<Channel> existing = channels("connection_id = ? AND calendar_id = ?", connection.id(), calendarId);
         Instant now = clock.instant();
+        if (knownExpiresAt != null && knownExpiresAt.isAfter(now.plus(RENEW_BEFORE))) {
+            return;
+        }
+        List<Channel> existing = channels("connection_id = ? AND calendar_id = ?", connection.id(), calendarId);
         if (existing.stream().anyMatch(c -> c.expiresAt().isAfter(now.plus(RENEW_BEFORE)))) {
             return;
         }
