@@ -72,6 +72,9 @@ public class EventStore {
     @Transactional
     public PageResult apply(UUID connectionId, String userId, String calendarId, ZoneId calendarZone, List<RemoteEvent> page,
             long generation) {
+        if (page.isEmpty()) {
+            return new PageResult(0, 0, 0); // the usual incremental page when nothing changed: no SQL at all
+        }
         Set<String> known = existingIds(connectionId, calendarId, page);
         List<Object[]> upserts = new ArrayList<>();
         List<Object[]> deletes = new ArrayList<>();
