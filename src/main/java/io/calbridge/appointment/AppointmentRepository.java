@@ -103,21 +103,32 @@ class AppointmentRepository {
                 .params(state, error, ts(now), userId, appointmentId, connectionId).update();
     }
 
-    /** Pushed events among {@code externalIds} of a calendar: [appointment user, appointment id, external id, start, end]. */
-    List<Object[]> pushedAmong(UUID connectionId, String calendarId, String[] externalIds) {
+    /** Pushed events among {@code externalIds} of a calendar, with their appointment's time and status and their remote change. */
+    List<Pushed> pushedAmong(UUID connectionId, String calendarId, String[] externalIds) {
         return jdbc.sql("""
-                SELECT t.user_id, t.appointment_id, t.external_id, a.start_at, a.end_at, a.status
+                SELECT t.user_id, t.appointment_id, t.external_id, a.start_at, a.end_at, a.status, t.remote_change
                 FROM appointment_events t JOIN appointments a ON a.user_id = t.user_id AND a.appointment_id = t.appointment_id
                 WHERE t.connection_id = ? AND t.calendar_id = ? AND t.external_id = ANY (?)""")
                 .params(connectionId, calendarId, externalIds)
-                .query((rs, row) -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
-                        rs.getTimestamp(5).toInstant(), rs.getString(6)})
+                .query((rs, row) -> new Pushed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                        rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getString(7)))
                 .list();
     }
 
-    void remoteChange(String userId, String appointmentId, UUID connectionId, String change) {
-        jdbc.sql("UPDATE appointment_events SET remote_change = ? WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
-                .params(change, userId, appointmentId, connectionId).update();
+    /** Sets the remote change of the given appointments' events in the connection, in one statement; rows already so stay untouched. */
+    void remoteChange(UUID connectionId, List<RemoteChange> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                UPDATE appointment_events t SET remote_change = c.change
+                FROM unnest(?::text[], ?::text[], ?::text[]) AS c (user_id, appointment_id, change)
+                WHERE t.user_id = c.user_id AND t.appointment_id = c.appointment_id AND t.connection_id = ?
+                    AND t.remote_change IS DISTINCT FROM c.change""")
+                .params(changes.stream().map(RemoteChange::userId).toArray(String[]::new),
+                        changes.stream().map(RemoteChange::appointmentId).toArray(String[]::new),
+                        changes.stream().map(RemoteChange::change).toArray(String[]::new), connectionId)
+                .update();
     }
 
     private Appointment map(ResultSet rs, int row) throws SQLException {
@@ -137,5 +148,14 @@ class AppointmentRepository {
 
     private static Timestamp ts(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
+    }
+
+    /** An event calbridge pushed for an appointment, as a pull saw it: the appointment's time and status, its remote change. */
+    record Pushed(String userId, String appointmentId, String externalId, Instant start, Instant end, String status,
+            String remoteChange) {
+    }
+
+    /** The remote change (MOVED, DELETED, or null: none) an appointment's event should show. */
+    record RemoteChange(String userId, String appointmentId, String change) {
     }
 }

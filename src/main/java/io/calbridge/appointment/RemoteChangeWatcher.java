@@ -1,9 +1,13 @@
 package io.calbridge.appointment;
 
+import io.calbridge.appointment.AppointmentRepository.Pushed;
+import io.calbridge.appointment.AppointmentRepository.RemoteChange;
 import io.calbridge.provider.RemoteEvent;
 import io.calbridge.sync.RemoteEventsChanged;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.context.event.EventListener;
@@ -12,6 +16,8 @@ import org.springframework.stereotype.Component;
 /**
  * Notices when someone moves or deletes, in their calendar, an event calbridge pushed for an appointment, and shows
  * it on the appointment ({@code remoteChange}: MOVED or DELETED). The appointment itself stays the app's to change.
+ * Only what changes is written (one statement per page): most pulled pushed events are calbridge's own writes
+ * coming back, and show nothing new.
  */
 @Component
 class RemoteChangeWatcher {
@@ -26,19 +32,25 @@ class RemoteChangeWatcher {
     void inspect(RemoteEventsChanged changed) {
         Map<String, RemoteEvent> byId = changed.events().stream()
                 .collect(Collectors.toMap(RemoteEvent::externalId, Function.identity(), (a, b) -> b));
-        for (Object[] pushed : appointments.pushedAmong(changed.connectionId(), changed.calendarId(), byId.keySet().toArray(String[]::new))) {
-            String userId = (String) pushed[0];
-            String appointmentId = (String) pushed[1];
-            RemoteEvent event = byId.get((String) pushed[2]);
-            boolean appointmentCancelled = "CANCELLED".equals(pushed[5]);
-            String change = null;
-            if (event.cancelled()) {
-                change = appointmentCancelled ? null : "DELETED";
-            } else if (event.start() != null && event.end() != null && !event.start().isAllDay()
-                    && (!event.start().instant().equals((Instant) pushed[3]) || !event.end().instant().equals((Instant) pushed[4]))) {
-                change = "MOVED";
+        List<RemoteChange> changes = new ArrayList<>();
+        for (Pushed pushed : appointments.pushedAmong(changed.connectionId(), changed.calendarId(), byId.keySet().toArray(String[]::new))) {
+            String change = change(pushed, byId.get(pushed.externalId()));
+            if (!Objects.equals(change, pushed.remoteChange())) {
+                changes.add(new RemoteChange(pushed.userId(), pushed.appointmentId(), change));
             }
-            appointments.remoteChange(userId, appointmentId, changed.connectionId(), change);
         }
+        appointments.remoteChange(changed.connectionId(), changes);
+    }
+
+    /** What the event in the calendar shows against its appointment: DELETED, MOVED, or null (as pushed). */
+    private static String change(Pushed pushed, RemoteEvent event) {
+        if (event.cancelled()) {
+            return "CANCELLED".equals(pushed.status()) ? null : "DELETED";
+        }
+        if (event.start() != null && event.end() != null && !event.start().isAllDay()
+                && (!event.start().instant().equals(pushed.start()) || !event.end().instant().equals(pushed.end()))) {
+            return "MOVED";
+        }
+        return null;
     }
 }

@@ -72,6 +72,9 @@ public class EventStore {
     @Transactional
     public PageResult apply(UUID connectionId, String userId, String calendarId, ZoneId calendarZone, List<RemoteEvent> page,
             long generation) {
+        if (page.isEmpty()) {
+            return new PageResult(0, 0, 0); // the usual incremental page when nothing changed: no SQL at all
+        }
         Set<String> known = existingIds(connectionId, calendarId, page);
         List<Object[]> upserts = new ArrayList<>();
         List<Object[]> deletes = new ArrayList<>();
@@ -112,10 +115,10 @@ public class EventStore {
                 .params(connectionId, calendarId, generation).update());
     }
 
-    /** Events of calendars no longer synced (the user narrowed readCalendarIds). */
+    /** Events of calendars no longer synced (the user narrowed readCalendarIds, or the account lost the calendar). */
     @Transactional
-    public int deleteCalendarsOtherThan(UUID connectionId, List<String> calendarIds) {
-        return bumpedIfAny(connectionId, jdbc.sql("DELETE FROM events WHERE connection_id = ? AND NOT (calendar_id = ANY (?))")
+    public int deleteCalendars(UUID connectionId, List<String> calendarIds) {
+        return bumpedIfAny(connectionId, jdbc.sql("DELETE FROM events WHERE connection_id = ? AND calendar_id = ANY (?)")
                 .params(connectionId, calendarIds.toArray(String[]::new)).update());
     }
 

@@ -3,7 +3,6 @@ package io.calbridge.sync;
 import io.calbridge.platform.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,10 +31,10 @@ class GoogleWebhookController {
             @RequestHeader(name = "X-Goog-Channel-Token", required = false) String token,
             @RequestHeader(name = "X-Goog-Resource-ID", required = false) String resourceId,
             @RequestHeader(name = "X-Goog-Resource-State", required = false) String state) {
-        UUID connectionId = channels.verify("google", channelId, token, resourceId)
+        PushChannels.Notified notified = channels.verify("google", channelId, token, resourceId)
                 .orElseThrow(() -> new ApiProblem(HttpStatus.FORBIDDEN, "unknown_channel", "no such channel, or a wrong token"));
         if (!"sync".equals(state)) {
-            trigger.request(connectionId);
+            trigger.request(notified.userId(), notified.connectionId());
         }
         return ResponseEntity.ok().build();
     }

@@ -20,12 +20,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Pulls a connection's calendars into the local event store: a full sync over the configured window first, then
@@ -45,11 +49,12 @@ public class InboundSync {
     private final PushChannels pushChannels;
     private final SyncProperties properties;
     private final ApplicationEventPublisher publisher;
+    private final TransactionTemplate transactions;
     private final Clock clock;
 
     InboundSync(ConnectionService connections, TokenService tokens, ProviderRegistry providers, EventStore events,
             CalendarSyncStates states, PushChannels pushChannels, SyncProperties properties, ApplicationEventPublisher publisher,
-            Clock clock) {
+            TransactionTemplate transactions, Clock clock) {
         this.connections = connections;
         this.tokens = tokens;
         this.providers = providers;
@@ -58,6 +63,7 @@ public class InboundSync {
         this.pushChannels = pushChannels;
         this.properties = properties;
         this.publisher = publisher;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -84,11 +90,10 @@ public class InboundSync {
         Counter counter = new Counter();
         try {
             List<CalendarInfo> calendars = calendarsToRead(connection, provider, counter);
-            String[] ids = calendars.stream().map(CalendarInfo::id).toArray(String[]::new);
-            counter.deleted += events.deleteCalendarsOtherThan(connectionId, List.of(ids));
-            states.retainOnly(connectionId, ids);
+            Map<String, State> known = states.all(connectionId);
+            counter.deleted += forgetCalendarsNoLongerRead(connectionId, calendars, known);
             for (CalendarInfo calendar : calendars) {
-                syncCalendar(connection, provider, calendar, full, counter);
+                syncCalendar(connection, provider, calendar, known.get(calendar.id()), full, counter);
             }
             Outcome outcome = new Outcome("SUCCESS", counter.created, counter.updated, counter.deleted, counter.calls, null);
             connections.recordSync(connectionId, outcome.status(), null);
@@ -115,9 +120,28 @@ public class InboundSync {
         return chosen.isEmpty() ? known : known.stream().filter(c -> chosen.contains(c.id())).toList();
     }
 
-    private void syncCalendar(Connection connection, CalendarProvider provider, CalendarInfo calendar, boolean forceFull,
+    /**
+     * Removes the events of calendars no longer read (the user narrowed readCalendarIds, or the account lost the
+     * calendar). Every calendar with stored events has a state row, so only calendars whose state row goes need their
+     * events deleted; the usual run, where the calendars did not change, writes nothing. State rows and events go in
+     * one transaction, so no event outlives its calendar's row.
+     */
+    private int forgetCalendarsNoLongerRead(UUID connectionId, List<CalendarInfo> calendars, Map<String, State> known) {
+        Set<String> read = calendars.stream().map(CalendarInfo::id).collect(Collectors.toSet());
+        if (read.containsAll(known.keySet())) {
+            return 0;
+        }
+        Integer deleted = transactions.execute(tx -> {
+            List<String> removed = states.retainOnly(connectionId, read.toArray(String[]::new));
+            return removed.isEmpty() ? 0 : events.deleteCalendars(connectionId, removed);
+        });
+        return deleted == null ? 0 : deleted;
+    }
+
+    /** {@code known}: the calendar's state when the run started; null when it has none yet. */
+    private void syncCalendar(Connection connection, CalendarProvider provider, CalendarInfo calendar, State known, boolean forceFull,
             Counter counter) {
-        State state = states.find(connection.id(), calendar.id()).orElse(new State(null, 0));
+        State state = known != null ? known : new State(null, 0, null);
         boolean full = forceFull || state.cursor() == null;
         long generation = full ? state.generation() + 1 : state.generation();
         String cursor = full ? null : state.cursor();
@@ -125,6 +149,10 @@ public class InboundSync {
         String nextSyncCursor = null;
         ZoneId zone = zone(calendar.timeZone());
         Instant now = clock.instant();
+        if (known == null) {
+            // the row must exist before the first page is stored: it is what lets a deselected calendar lose its events
+            states.begin(connection.id(), calendar.id(), generation);
+        }
         while (true) {
             ChangePage page;
             ChangeRequest request = new ChangeRequest(cursor, pageCursor, now.minus(properties.windowPast()),
@@ -157,7 +185,7 @@ public class InboundSync {
             counter.deleted += events.deleteNotSeen(connection.id(), calendar.id(), generation);
         }
         states.save(connection.id(), calendar.id(), nextSyncCursor, generation, full, clock.instant());
-        pushChannels.ensureWatching(connection, provider, calendar.id());
+        pushChannels.ensureWatching(connection, provider, calendar.id(), state.channelExpiresAt());
     }
 
     /**

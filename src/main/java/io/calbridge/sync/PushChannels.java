@@ -62,11 +62,23 @@ class PushChannels {
 
     /** Opens a channel for the calendar unless a live one exists; replaces one that expires soon. */
     void ensureWatching(Connection connection, CalendarProvider provider, String calendarId) {
+        ensureWatching(connection, provider, calendarId, null);
+    }
+
+    /**
+     * As {@link #ensureWatching(Connection, CalendarProvider, String)}, for a caller that already read when the
+     * calendar's latest channel expires ({@code knownExpiresAt}, null if unknown or none): a channel that stays live
+     * long enough needs no query.
+     */
+    void ensureWatching(Connection connection, CalendarProvider provider, String calendarId, Instant knownExpiresAt) {
         if (!provider.descriptor().can(Capability.PUSH_NOTIFICATIONS) || !reachable(provider)) {
             return;
         }
-        List<Channel> existing = channels("connection_id = ? AND calendar_id = ?", connection.id(), calendarId);
         Instant now = clock.instant();
+        if (knownExpiresAt != null && knownExpiresAt.isAfter(now.plus(RENEW_BEFORE))) {
+            return;
+        }
+        List<Channel> existing = channels("connection_id = ? AND calendar_id = ?", connection.id(), calendarId);
         if (existing.stream().anyMatch(c -> c.expiresAt().isAfter(now.plus(RENEW_BEFORE)))) {
             return;
         }
@@ -85,19 +97,27 @@ class PushChannels {
         }
     }
 
-    /** The connection a notification is for, if channel, token and resource all match. */
-    Optional<UUID> verify(String provider, String channelId, String token, String resourceId) {
+    /** Whose a verified notification is: the connection and the user who owns it. */
+    record Notified(UUID connectionId, String userId) {
+    }
+
+    /** The connection (and its owner) a notification is for, if channel, token and resource all match. */
+    Optional<Notified> verify(String provider, String channelId, String token, String resourceId) {
         if (channelId == null || token == null) {
             return Optional.empty();
         }
-        return jdbc.sql("SELECT connection_id, resource_id, token_hash FROM push_channels WHERE channel_id = ? AND provider = ?")
+        return jdbc.sql("""
+                SELECT p.connection_id, c.user_id, p.resource_id, p.token_hash
+                FROM push_channels p JOIN connections c ON c.id = p.connection_id
+                WHERE p.channel_id = ? AND p.provider = ?""")
                 .params(channelId, provider)
                 .query((rs, row) -> {
                     boolean tokenMatches = MessageDigest.isEqual(rs.getString("token_hash").getBytes(StandardCharsets.US_ASCII),
                             Hashes.sha256Hex(token).getBytes(StandardCharsets.US_ASCII));
                     String knownResource = rs.getString("resource_id");
                     boolean resourceMatches = knownResource == null || knownResource.equals(resourceId);
-                    return tokenMatches && resourceMatches ? rs.getObject("connection_id", UUID.class) : null;
+                    return tokenMatches && resourceMatches
+                            ? new Notified(rs.getObject("connection_id", UUID.class), rs.getString("user_id")) : null;
                 })
                 .optional();
     }

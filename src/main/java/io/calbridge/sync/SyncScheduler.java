@@ -41,7 +41,7 @@ class SyncScheduler {
             }
             Duration period = pushed.contains(connection.id()) ? properties.pushPollInterval() : properties.pollInterval();
             if (connection.lastSyncAt() == null || connection.lastSyncAt().plus(period).isBefore(now)) {
-                trigger.request(connection.id());
+                trigger.request(connection.userId(), connection.id());
             }
         }
     }

@@ -31,6 +31,13 @@ public class SyncTrigger {
         return request(connectionId, false, 0);
     }
 
+    /** As {@link #request(UUID)}, for a caller that knows the connection's owner: no need to read the connection. */
+    public UUID request(String userId, UUID connectionId) {
+        UUID job = queue.requestPull(userId, connectionId, false, 0);
+        drainer.nudge();
+        return job;
+    }
+
     /** {@code full}: a full resync; {@code priority} above 0 goes before waiting jobs. */
     public UUID request(UUID connectionId, boolean full, int priority) {
         String userId = connections.find(connectionId).orElseThrow().userId();

@@ -198,10 +198,20 @@ class AppointmentSyncTest extends ApiTest {
         google.moveEvent(email, moved, tomorrowNine.plus(Duration.ofHours(1)), tomorrowNine.plus(Duration.ofMinutes(90)));
         google.deleteEvent(email, deleted);
 
-        Await.until("the moved event shows", PATIENCE, () -> "MOVED".equals(destination("a-9").path("remoteChange").asText(null)));
-        Await.until("the deleted event shows", PATIENCE, () -> "DELETED".equals(destination("a-10").path("remoteChange").asText(null)));
+        Await.until("the moved event shows", PATIENCE, () -> "MOVED".equals(remoteChange("a-9")));
+        Await.until("the deleted event shows", PATIENCE, () -> "DELETED".equals(remoteChange("a-10")));
         assertThat(OffsetDateTime.parse(get("a-9").path("start").asText()).toInstant()).as("the appointment stays the app's")
                 .isEqualTo(tomorrowNine);
+
+        google.changeEvent(email, moved, "{\"summary\":\"Renamed by the user\"}");
+        Await.until("the rename is pulled", PATIENCE, () -> jdbc.sql("SELECT title FROM events WHERE external_id = ?").param(moved)
+                .query(String.class).list().contains("Renamed by the user"));
+        assertThat(remoteChange("a-9")).as("still moved after another change to the event").isEqualTo("MOVED");
+
+        google.moveEvent(email, moved, tomorrowNine, tomorrowNine.plus(Duration.ofMinutes(30)));
+
+        Await.until("the event moved back shows no change", PATIENCE, () -> remoteChange("a-9") == null);
+        assertThat(remoteChange("a-10")).isEqualTo("DELETED");
     }
 
     @Test
@@ -290,6 +300,12 @@ class AppointmentSyncTest extends ApiTest {
 
     private JsonNode destination(String id) {
         return get(id).path("destinations").get(0);
+    }
+
+    /** The destination's remoteChange: MOVED, DELETED, or null. */
+    private String remoteChange(String id) {
+        JsonNode change = destination(id).path("remoteChange");
+        return change.isNull() || change.isMissingNode() ? null : change.asText();
     }
 
     private JsonNode awaitState(String id, String state) {

@@ -143,6 +143,58 @@ class GoogleSyncTest extends ApiTest {
     }
 
     @Test
+    void aCalendarNoLongerReadLosesItsEventsAndComesBackWhenReadAgain() {
+        String user = uniqueUser();
+        String email = account();
+        String team = google.createCalendar(email, "Team");
+        List<String> primary = google.seedEvents(email, 3, monday, Duration.ofHours(3), Duration.ofHours(1));
+        List<String> teams = google.seedEvents(team, 2, monday.plus(Duration.ofHours(1)), Duration.ofHours(3), Duration.ofHours(1));
+        UUID id = connectGoogle(user, email);
+        assertThat(idsBetween(user)).containsExactlyInAnyOrderElementsOf(concat(primary, teams));
+
+        readCalendars(user, id, List.of(email));
+
+        Await.until("the team calendar's events leave", PATIENCE, () -> idsBetween(user).size() == primary.size());
+        assertThat(idsBetween(user)).containsExactlyInAnyOrderElementsOf(primary);
+        assertThat(storedEvents(id, team)).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM calendar_sync_state WHERE connection_id = ? AND calendar_id = ?")
+                .params(id, team).query(Integer.class).single()).isZero();
+
+        readCalendars(user, id, List.of());
+
+        Await.until("the team calendar's events return", PATIENCE, () -> idsBetween(user).size() == primary.size() + teams.size());
+        assertThat(idsBetween(user)).containsExactlyInAnyOrderElementsOf(concat(primary, teams));
+    }
+
+    @Test
+    void aFirstFullSyncCutShortStillLetsItsCalendarGoWithItsEvents() {
+        String user = uniqueUser();
+        String email = account();
+        UUID id = connectGoogle(user, email);
+        String team = google.createCalendar(email, "Team");
+        google.seedEvents(team, 250, monday, Duration.ofHours(2), Duration.ofMinutes(30));
+        assertThat(api.get("/api/v1/connections/" + id + "/calendars", Caller.user(user)).status()).isEqualTo(200);
+        int listsBefore = google.callCount("events.list");
+        // the first page is slow; while it is under way, the second is made to fail for good
+        google.failNext("events.list", 1, Fault.slow(Duration.ofSeconds(2)));
+
+        readCalendars(user, id, List.of(team));
+        Await.until("the first page is asked for", PATIENCE, () -> google.callCount("events.list") > listsBefore);
+        google.failNext("events.list", 1, new Fault(400, "badRequest", null, Duration.ZERO));
+
+        Await.until("the sync fails after its first page", PATIENCE, () -> "FAILED".equals(
+                api.get("/api/v1/connections/" + id, Caller.user(user)).json().path("lastSyncOutcome").asText(null)));
+        assertThat(storedEvents(id, team)).as("the first page is stored").isEqualTo(200);
+        assertThat(jdbc.sql("SELECT count(*) FROM calendar_sync_state WHERE connection_id = ? AND calendar_id = ? AND sync_cursor IS NULL")
+                .params(id, team).query(Integer.class).single()).as("a state row without a cursor").isOne();
+        google.clearFaults();
+
+        readCalendars(user, id, List.of(email));
+
+        Await.until("the team calendar's events leave", PATIENCE, () -> storedEvents(id, team) == 0);
+    }
+
+    @Test
     void rateLimitStormIsRiddenOut() {
         String user = uniqueUser();
         String email = account();
@@ -259,6 +311,25 @@ class GoogleSyncTest extends ApiTest {
         Await.until("the first sync", PATIENCE, () -> "SUCCESS".equals(
                 api.get("/api/v1/connections/" + id, Caller.user(user)).json().path("lastSyncOutcome").asText(null)));
         return id;
+    }
+
+    /** PATCHes the connection's readCalendarIds (empty: all calendars), then asks for a sync. */
+    private void readCalendars(String user, UUID id, List<String> calendarIds) {
+        Response patched = api.patch("/api/v1/connections/" + id, Caller.user(user), java.util.Map.of("readCalendarIds", calendarIds));
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        Response sync = api.post("/api/v1/connections/" + id + "/sync", Caller.user(user), null);
+        assertThat(sync.status()).as(sync.toString()).isEqualTo(202);
+    }
+
+    private int storedEvents(UUID id, String calendarId) {
+        return jdbc.sql("SELECT count(*) FROM events WHERE connection_id = ? AND calendar_id = ?").params(id, calendarId)
+                .query(Integer.class).single();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private long generation(UUID id, String calendarId) {
