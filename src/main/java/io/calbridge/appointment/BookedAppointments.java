@@ -22,7 +22,7 @@ public class BookedAppointments {
 
     /** Confirmed appointments overlapping [from, to), ordered by start. */
     public List<Booked> between(String userId, Instant from, Instant to) {
-        // version 0 is the empty placeholder a failed first write may leave behind
+        // version 0: an empty placeholder row an earlier release may have left behind
         return jdbc.sql("""
                 SELECT appointment_id, title, start_at, end_at FROM appointments
                 WHERE user_id = ? AND status = 'CONFIRMED' AND version > 0 AND start_at < ? AND end_at > ?

@@ -67,6 +67,8 @@ public class SyncQueue {
     /** Asks for an inbound sync of the connection; {@code priority} above 0 jumps the queue (a user asked). */
     public UUID requestPull(String userId, UUID connectionId, boolean full, int priority) {
         Timestamp now = now();
+        // a pull that is waiting, due and at least as wanted covers this request: no new row version (a burst of push
+        // notifications costs a lock each, not a write)
         return jdbc.sql("""
                 INSERT INTO sync_jobs (id, kind, user_id, connection_id, status, wanted, full_sync, priority, next_run_at, created_at, updated_at)
                 VALUES (?, 'PULL', ?, ?, 'PENDING', 1, ?, ?, ?, ?, ?)
@@ -78,9 +80,13 @@ public class SyncQueue {
                     attempts = %s,
                     next_run_at = %s,
                     updated_at = excluded.updated_at
+                WHERE NOT (sync_jobs.status = 'PENDING' AND sync_jobs.next_run_at <= excluded.next_run_at
+                           AND sync_jobs.priority >= excluded.priority AND (sync_jobs.full_sync OR NOT excluded.full_sync))
                 RETURNING id""".formatted(KEEP_ATTEMPTS, KEEP_DUE_TIME))
                 .params(UUID.randomUUID(), userId, connectionId, full, priority, now, now, now)
-                .query(UUID.class).single();
+                .query(UUID.class).optional()
+                .orElseGet(() -> jdbc.sql("SELECT id FROM sync_jobs WHERE connection_id = ? AND kind = 'PULL'").param(connectionId)
+                        .query(UUID.class).single());
     }
 
     /**

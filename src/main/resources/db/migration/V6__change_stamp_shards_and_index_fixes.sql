@@ -21,3 +21,13 @@ DROP SEQUENCE user_change_stamp_seq;
 -- Claiming takes the most urgent due jobs first: in this order, so a long queue is not sorted on every claim.
 CREATE INDEX sync_jobs_due_in_order ON sync_jobs (priority DESC, next_run_at) WHERE status IN ('PENDING', 'FAILED');
 DROP INDEX sync_jobs_due;
+
+-- Lookups by primary key must use the primary key. Until a table has statistics (a new installation, or the first
+-- minutes of a bulk load) the planner rates a narrower index on a prefix of the key as cheap and scans all of a
+-- user's appointments or a connection's pushed events per lookup. Made partial, these two indexes only serve the
+-- queries they exist for: availability's confirmed appointments in a window, and pushed events by external id.
+DROP INDEX appointments_by_user_and_time;
+CREATE INDEX appointments_confirmed_by_user_and_time ON appointments (user_id, start_at) WHERE status = 'CONFIRMED';
+DROP INDEX appointment_events_by_external;
+CREATE INDEX appointment_events_by_external ON appointment_events (connection_id, calendar_id, external_id)
+    WHERE external_id IS NOT NULL;
