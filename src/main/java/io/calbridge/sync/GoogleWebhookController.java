@@ -34,7 +34,7 @@ class GoogleWebhookController {
         PushChannels.Notified notified = channels.verify("google", channelId, token, resourceId)
                 .orElseThrow(() -> new ApiProblem(HttpStatus.FORBIDDEN, "unknown_channel", "no such channel, or a wrong token"));
         if (!"sync".equals(state)) {
-            trigger.request(notified.userId(), notified.connectionId());
+            trigger.notified(notified.userId(), notified.connectionId());
         }
         return ResponseEntity.ok().build();
     }

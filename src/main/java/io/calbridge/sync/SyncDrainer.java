@@ -78,6 +78,11 @@ public class SyncDrainer implements DisposableBean {
         }
     }
 
+    /** Drain once {@code delay} has passed: a job that is not due yet will be by then. */
+    void nudgeAfter(Duration delay) {
+        timer.schedule(this::nudge, delay.toMillis() + 50, TimeUnit.MILLISECONDS);
+    }
+
     @Scheduled(fixedDelayString = "${calbridge.sync-interval:PT2M}", initialDelayString = "PT10S")
     void onSchedule() {
         nudge();

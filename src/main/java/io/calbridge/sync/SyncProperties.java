@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pushPollInterval the safety-net pull of a connection whose push channels are live
  * @param pageAttempts  attempts per page when the provider rate-limits or fails passingly
  * @param maxPageWait   the longest pause between two attempts, whatever Retry-After asks
+ * @param notificationDelay how long a pull asked for by a push notification waits, so that a burst of changes
+ *                      (one notification each) is fetched in one pull
  * @param workers       queue jobs run at once per instance
  * @param batchSize     the most jobs one claim takes (never more than there are idle workers)
  * @param maxAttempts   attempts of a failing job before it is dead
@@ -32,6 +34,7 @@ public record SyncProperties(
         @DefaultValue("PT6H") Duration pushPollInterval,
         @DefaultValue("6") int pageAttempts,
         @DefaultValue("PT60S") Duration maxPageWait,
+        @DefaultValue("PT1S") Duration notificationDelay,
         @DefaultValue("16") int workers,
         @DefaultValue("32") int batchSize,
         @DefaultValue("10") int maxAttempts,

@@ -66,7 +66,13 @@ public class SyncQueue {
 
     /** Asks for an inbound sync of the connection; {@code priority} above 0 jumps the queue (a user asked). */
     public UUID requestPull(String userId, UUID connectionId, boolean full, int priority) {
+        return requestPull(userId, connectionId, full, priority, Duration.ZERO);
+    }
+
+    /** As {@link #requestPull(String, UUID, boolean, int)}, due only after {@code delay} (unless it already is). */
+    UUID requestPull(String userId, UUID connectionId, boolean full, int priority, Duration delay) {
         Timestamp now = now();
+        Timestamp due = Timestamp.from(clock.instant().plus(delay));
         // a pull that is waiting, due and at least as wanted covers this request: no new row version (a burst of push
         // notifications costs a lock each, not a write)
         return jdbc.sql("""
@@ -83,7 +89,7 @@ public class SyncQueue {
                 WHERE NOT (sync_jobs.status = 'PENDING' AND sync_jobs.next_run_at <= excluded.next_run_at
                            AND sync_jobs.priority >= excluded.priority AND (sync_jobs.full_sync OR NOT excluded.full_sync))
                 RETURNING id""".formatted(KEEP_ATTEMPTS, KEEP_DUE_TIME))
-                .params(UUID.randomUUID(), userId, connectionId, full, priority, now, now, now)
+                .params(UUID.randomUUID(), userId, connectionId, full, priority, due, now, now)
                 .query(UUID.class).optional()
                 .orElseGet(() -> jdbc.sql("SELECT id FROM sync_jobs WHERE connection_id = ? AND kind = 'PULL'").param(connectionId)
                         .query(UUID.class).single());

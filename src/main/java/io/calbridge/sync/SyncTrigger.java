@@ -2,7 +2,12 @@ package io.calbridge.sync;
 
 import io.calbridge.connection.ConnectionConnected;
 import io.calbridge.connection.ConnectionService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -18,12 +23,19 @@ public class SyncTrigger {
     private final SyncDrainer drainer;
     private final ConnectionService connections;
     private final TransactionTemplate transactions;
+    private final SyncProperties properties;
+    private final Clock clock;
+    /** Per connection, when this instance drains next for a notified pull. */
+    private final Map<UUID, Instant> wakeUps = new ConcurrentHashMap<>();
 
-    SyncTrigger(SyncQueue queue, SyncDrainer drainer, ConnectionService connections, TransactionTemplate transactions) {
+    SyncTrigger(SyncQueue queue, SyncDrainer drainer, ConnectionService connections, TransactionTemplate transactions,
+            SyncProperties properties, Clock clock) {
         this.queue = queue;
         this.drainer = drainer;
         this.connections = connections;
         this.transactions = transactions;
+        this.properties = properties;
+        this.clock = clock;
     }
 
     /** An incremental sync of the connection soon; returns the pull job's id. */
@@ -44,6 +56,22 @@ public class SyncTrigger {
         UUID job = queue.requestPull(userId, connectionId, full, priority);
         drainer.nudge();
         return job;
+    }
+
+    /**
+     * The provider notified a change: a pull after {@code calbridge.sync.notification-delay}, so that the changes of a
+     * burst (each with its own notification) arrive in one pull rather than in one each.
+     */
+    public void notified(String userId, UUID connectionId) {
+        Duration delay = properties.notificationDelay();
+        queue.requestPull(userId, connectionId, false, 0, delay);
+        Instant now = clock.instant();
+        Instant wakeUp = wakeUps.get(connectionId);
+        if (wakeUp == null || wakeUp.isBefore(now)) {
+            // one drain when the first notification's pull falls due; the burst's later notifications join that pull
+            wakeUps.put(connectionId, now.plus(delay));
+            drainer.nudgeAfter(delay);
+        }
     }
 
     /** A new or reconnected account: what waited for it runs again, and the first sync starts. */
