@@ -80,7 +80,11 @@ public class SyncDrainer implements DisposableBean {
 
     /** Drain once {@code delay} has passed: a job that is not due yet will be by then. */
     void nudgeAfter(Duration delay) {
-        timer.schedule(this::nudge, delay.toMillis() + 50, TimeUnit.MILLISECONDS);
+        if (delay.isZero()) {
+            nudge();
+        } else {
+            timer.schedule(this::nudge, delay.toMillis() + 50, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Scheduled(fixedDelayString = "${calbridge.sync-interval:PT2M}", initialDelayString = "PT10S")
@@ -153,8 +157,10 @@ public class SyncDrainer implements DisposableBean {
     /** The queue's decision, from the failure's type alone. */
     private String settle(SyncJob job, JobHandler handler, JobHandler.Result result) {
         if (result.ok()) {
-            if (queue.complete(job, worker, result.reached())) {
-                nudge(); // more was asked while it ran
+            // more asked of a pull while it ran came from notifications: wait for the rest of their burst
+            Duration rerunDelay = SyncJob.PULL.equals(job.kind()) ? properties.notificationDelay() : Duration.ZERO;
+            if (queue.complete(job, worker, result.reached(), rerunDelay)) {
+                nudgeAfter(rerunDelay);
             }
             return "SUCCESS";
         }

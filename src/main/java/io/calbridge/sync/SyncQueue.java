@@ -113,8 +113,11 @@ public class SyncQueue {
                 .query(SyncQueue::map).list();
     }
 
-    /** Success: done up to {@code reached}; pending again if more was asked meanwhile (then answers true). */
-    boolean complete(SyncJob job, String worker, long reached) {
+    /**
+     * Success: done up to {@code reached}; if more was asked meanwhile, pending again, due after {@code rerunDelay}
+     * (then answers true).
+     */
+    boolean complete(SyncJob job, String worker, long reached, Duration rerunDelay) {
         return jdbc.sql("""
                 UPDATE sync_jobs SET done = GREATEST(done, ?), status = CASE WHEN wanted > ? THEN 'PENDING' ELSE 'DONE' END,
                     full_sync = CASE WHEN wanted > ? THEN full_sync ELSE false END, priority = 0,
@@ -122,7 +125,8 @@ public class SyncQueue {
                     next_run_at = ?, updated_at = ?
                 WHERE id = ? AND claimed_by = ? AND status = 'RUNNING'
                 RETURNING status = 'PENDING'""")
-                .params(reached, reached, reached, now(), now(), job.id(), worker).query(Boolean.class).optional().orElse(false);
+                .params(reached, reached, reached, Timestamp.from(clock.instant().plus(rerunDelay)), now(), job.id(), worker)
+                .query(Boolean.class).optional().orElse(false);
     }
 
     boolean retryLater(SyncJob job, String worker, Instant at, String reason, String error) {
