@@ -68,18 +68,17 @@ import org.junit.jupiter.api.Test;
  * <li>drain throughput: events that became visible per second, between the first and the last one (jobs run while
  *     PUTs still arrive), and separately after the last PUT was answered (the backlog alone, when there is one).</li>
  * </ul>
- * A warm-up of 1,000 appointments (not counted) runs first, so that the JIT has compiled the hot paths, and what it
- * set off settles for 10 s before the steady phase starts.
+ * A warm-up of 3,000 appointments at the steady rate (not counted) runs first, so that the JIT has compiled the hot
+ * paths; the steady phase follows without a pause.
  */
 class AppointmentQueueBenchmark {
 
     private static final int APPOINTMENTS = Integer.getInteger("bench.appointments", 10_000);
     private static final int BURST = Integer.getInteger("bench.burst", 10_000);
-    private static final int WARM_UP = Integer.getInteger("bench.warmup", 1_000);
+    private static final int WARM_UP = Integer.getInteger("bench.warmup", 3_000);
     private static final int CLIENTS = Integer.getInteger("bench.clients", 8);
     /** PUTs per second offered by all clients together in the steady phase. */
     private static final int RATE = Integer.getInteger("bench.rate", 100);
-    private static final Duration SETTLE = Duration.ofSeconds(10);
     private static final String USER = "bench-user";
     private static final String EMAIL = "bench@example.com";
 
@@ -96,10 +95,8 @@ class AppointmentQueueBenchmark {
             UUID connection = new Connect(calbridge.api()).connectGoogle(Caller.service(USER), EMAIL);
             checkEventIdScheme(calbridge, google, connection);
 
-            run(calbridge, google, connection, "warm", WARM_UP, 0).awaitVisible(Duration.ofMinutes(5));
-            // the warm-up's events are visible, but their push notifications' pulls, sync logs and JIT compilations are
-            // still under way: let them finish, so the steady phase measures the steady state
-            sleep(SETTLE.toMillis());
+            // at the steady rate, and the steady phase follows at once: it measures a steady state, not a start from idle
+            run(calbridge, google, connection, "warm", WARM_UP, RATE).awaitVisible(Duration.ofMinutes(5));
             measure("steady", calbridge, google, connection, APPOINTMENTS, RATE);
             measure("burst", calbridge, google, connection, BURST, 0);
             calbridge.stop();
