@@ -38,12 +38,7 @@ public class SyncTrigger {
         this.clock = clock;
     }
 
-    /** An incremental sync of the connection soon; returns the pull job's id. */
-    public UUID request(UUID connectionId) {
-        return request(connectionId, false, 0);
-    }
-
-    /** As {@link #request(UUID)}, for a caller that knows the connection's owner: no need to read the connection. */
+    /** An incremental sync of the connection now; returns the pull job's id. */
     public UUID request(String userId, UUID connectionId) {
         UUID job = queue.requestPull(userId, connectionId, false, 0);
         drainer.nudge();
