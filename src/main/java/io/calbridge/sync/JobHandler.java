@@ -1,6 +1,7 @@
 package io.calbridge.sync;
 
 import io.calbridge.provider.ProviderException;
+import java.time.Duration;
 
 /** Runs the jobs of one kind. It reports what happened; the queue alone decides about retries. */
 public interface JobHandler {
@@ -9,6 +10,11 @@ public interface JobHandler {
 
     /** Runs the job once; provider failures come back as {@link Result#failed}, never thrown. */
     Result run(SyncJob job);
+
+    /** How long a job asked for again while it ran waits before running again. */
+    default Duration rerunDelay() {
+        return Duration.ZERO;
+    }
 
     /** The job gave up for good (dead): show it where the user looks. */
     default void onDead(SyncJob job, String error) {

@@ -1,5 +1,6 @@
 package io.calbridge.sync;
 
+import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 /** Inbound sync as a queue job. */
@@ -7,14 +8,22 @@ import org.springframework.stereotype.Component;
 class PullJobHandler implements JobHandler {
 
     private final InboundSync sync;
+    private final SyncProperties properties;
 
-    PullJobHandler(InboundSync sync) {
+    PullJobHandler(InboundSync sync, SyncProperties properties) {
         this.sync = sync;
+        this.properties = properties;
     }
 
     @Override
     public String kind() {
         return SyncJob.PULL;
+    }
+
+    /** More asked while a pull ran came from push notifications: wait for the rest of their burst. */
+    @Override
+    public Duration rerunDelay() {
+        return properties.notificationDelay();
     }
 
     @Override

@@ -157,10 +157,8 @@ public class SyncDrainer implements DisposableBean {
     /** The queue's decision, from the failure's type alone. */
     private String settle(SyncJob job, JobHandler handler, JobHandler.Result result) {
         if (result.ok()) {
-            // more asked of a pull while it ran came from notifications: wait for the rest of their burst
-            Duration rerunDelay = SyncJob.PULL.equals(job.kind()) ? properties.notificationDelay() : Duration.ZERO;
-            if (queue.complete(job, worker, result.reached(), rerunDelay)) {
-                nudgeAfter(rerunDelay);
+            if (queue.complete(job, worker, result.reached(), handler.rerunDelay())) {
+                nudgeAfter(handler.rerunDelay());
             }
             return "SUCCESS";
         }

@@ -2,6 +2,7 @@ package io.calbridge.bench;
 
 import io.calbridge.emulator.google.GoogleCalendarEmulator;
 import io.calbridge.testing.Api;
+import io.calbridge.testing.Await;
 import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.Connect;
 import io.calbridge.testing.GoogleEmulators;
@@ -232,7 +233,7 @@ class AppointmentQueueBenchmark {
                         seen.incrementAndGet();
                     }
                 }
-                sleep(20);
+                Await.pause(20);
             }
         }
 
@@ -242,7 +243,7 @@ class AppointmentQueueBenchmark {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(seen.get() + " of " + count + " events visible after " + timeout.toSeconds() + " s");
                 }
-                sleep(50);
+                Await.pause(50);
             }
         }
 
@@ -318,7 +319,7 @@ class AppointmentQueueBenchmark {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String externalId = null;
         while (externalId == null && System.nanoTime() < deadline) {
-            sleep(50);
+            Await.pause(50);
             externalId = api.get("/api/v1/appointments/id-check", Caller.service(USER)).json().path("destinations").path(0)
                     .path("externalId").asText(null);
         }
@@ -334,14 +335,5 @@ class AppointmentQueueBenchmark {
 
     private static double ms(long nanos) {
         return nanos / 1e6;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

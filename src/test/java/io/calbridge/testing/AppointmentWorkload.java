@@ -127,7 +127,7 @@ public final class AppointmentWorkload {
             running.add(clients.submit(() -> {
                 for (Change change : mine) {
                     apply(change, apiFor.apply(change.seq()));
-                    sleep(pause.toMillis());
+                    Await.pause(pause.toMillis());
                 }
                 return null;
             }));
@@ -177,7 +177,7 @@ public final class AppointmentWorkload {
                             + " min", noAnswer);
                 }
                 unanswered.incrementAndGet();
-                sleep(100);
+                Await.pause(100);
                 continue;
             }
             if (response.status() != 200) {
@@ -217,7 +217,7 @@ public final class AppointmentWorkload {
             if (waitingFor.isEmpty()) {
                 return;
             }
-            sleep(250);
+            Await.pause(250);
         }
         throw new AssertionFailedError("the queue did not drain within " + timeout.toSeconds() + " s; still " + waitingFor);
     }
@@ -295,14 +295,5 @@ public final class AppointmentWorkload {
         }
         assertThat(problems).as("what the calendar holds differs from the appointments' latest states").isEmpty();
         assertThat(live).as("live events").hasSize((int) liveAppointments);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

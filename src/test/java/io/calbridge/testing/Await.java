@@ -17,12 +17,17 @@ public final class Await {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionFailedError("not within " + timeout.toSeconds() + " s: " + what);
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause(100);
+        }
+    }
+
+    /** Sleeps; an interrupt ends the test (the flag stays set). */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

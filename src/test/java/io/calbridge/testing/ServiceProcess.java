@@ -160,18 +160,9 @@ public final class ServiceProcess implements AutoCloseable {
             } catch (UncheckedIOException notListeningYet) {
                 // keep polling
             }
-            sleep(200);
+            Await.pause(200);
         }
         throw new AssertionFailedError(name + " not healthy within " + STARTUP.toSeconds() + " s; see " + log);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int freePort() {
