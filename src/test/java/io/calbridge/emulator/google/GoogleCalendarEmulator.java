@@ -15,7 +15,7 @@ import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A stateful, in-memory emulator of Google Calendar API v3 and Google's OAuth 2.0 endpoints over real HTTP, for
+ * A stateful emulator (in memory, or kept in a directory: {@link GoogleCalendarEmulatorBuilder#persistTo}) of Google Calendar API v3 and Google's OAuth 2.0 endpoints over real HTTP, for
  * tests, benchmarks and the sandbox of the run command. Point Google's Java client at {@link #rootUrl()}
  * ({@code Calendar.Builder#setRootUrl}) and an OAuth client at {@link #authorizationUri()}, {@link #tokenUri()}
  * and {@link #revokeUri()}. The public methods below (and the same over HTTP under {@code /_control/}, see
@@ -51,6 +51,9 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
     private final PushChannels channels;
     private final Faults faults = new Faults();
     private final HttpFront http;
+    /** Null unless the builder asked to persist the state. */
+    private final StateFile state;
+    private final boolean restored;
     private volatile boolean enforceScopes;
 
     GoogleCalendarEmulator(GoogleCalendarEmulatorBuilder builder) throws IOException {
@@ -64,28 +67,58 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
         enforceScopes = builder.enforceScopes;
         writer = new EventWriter(store);
         channels = new PushChannels(store);
-        store.changeListener = channels::changed;
         http = new HttpFront("127.0.0.1", builder.port, builder.threads);
         store.baseUrl = "http://127.0.0.1:" + http.port();
-        http.route(CalendarApi.PREFIX, new CalendarApi(store, oauth, writer, new EventLister(store), new SeriesAndFreeBusy(store), channels,
+        state = builder.stateDirectory == null ? null : new StateFile(builder.stateDirectory, store, oauth, channels);
+        try {
+            restored = state != null && state.load();
+        } catch (RuntimeException e) {
+            http.stop();
+            channels.shutdown();
+            throw e;
+        }
+        store.changeListener = calendar -> {
+            channels.changed(calendar);
+            stateChanged();
+        };
+        route(CalendarApi.PREFIX, new CalendarApi(store, oauth, writer, new EventLister(store), new SeriesAndFreeBusy(store), channels,
                 faults, () -> enforceScopes));
-        http.route(AUTHORIZATION_PATH, request -> {
+        route(AUTHORIZATION_PATH, request -> {
             CalendarApi.applyFault(faults, "oauth.authorize");
             return oauth.authorize(request);
         });
-        http.route(TOKEN_PATH, request -> {
+        route(TOKEN_PATH, request -> {
             Map<String, String> form = request.form();
             CalendarApi.applyFault(faults, OAuthServer.methodName(form));
             return oauth.token(request, form);
         });
-        http.route(REVOKE_PATH, request -> {
+        route(REVOKE_PATH, request -> {
             CalendarApi.applyFault(faults, "token.revoke");
             return oauth.revoke(request.form());
         });
-        http.route(CONTROL_PATH + "/", new ControlApi(this));
-        http.route("/calendar/event", new ControlApi.EventPage(store));
+        route(CONTROL_PATH + "/", new ControlApi(this));
+        route("/calendar/event", new ControlApi.EventPage(store));
         store.ensureAccount(builder.defaultAccount, builder.defaultTimeZone);
         http.start();
+    }
+
+    /** A request other than a read may change grants, channels or events: the state file is written after it. */
+    private void route(String prefix, HttpFront.Handler handler) {
+        http.route(prefix, request -> {
+            try {
+                return handler.handle(request);
+            } finally {
+                if (!request.method.equals("GET") && !request.method.equals("HEAD")) {
+                    stateChanged();
+                }
+            }
+        });
+    }
+
+    private void stateChanged() {
+        if (state != null) {
+            state.changed();
+        }
     }
 
     public static GoogleCalendarEmulatorBuilder builder() {
@@ -129,10 +162,18 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
         return store.baseUrl + CONTROL_PATH;
     }
 
+    /** Whether the state was restored from a persisted directory (so a sandbox is seeded only on its first start). */
+    public boolean restoredState() {
+        return restored;
+    }
+
     @Override
     public void close() {
         http.stop();
         channels.shutdown();
+        if (state != null) {
+            state.close();
+        }
     }
 
     // ---- OAuth ------------------------------------------------------------------------------------------------
@@ -154,6 +195,7 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
     /** The account consent is given for when the request has no login_hint; created if new. */
     public void setDefaultAccount(String email) {
         oauth.defaultAccount = store.ensureAccount(email, oauth.defaultZone).email;
+        stateChanged();
     }
 
     /** The expires_in of access tokens issued from now on. */
@@ -167,21 +209,25 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
 
     /** A grant for {@link #DEFAULT_CLIENT_ID} without the browser round trip; the account is created if new. */
     public IssuedTokens issueTokens(String accountEmail, String scope) {
-        return oauth.issue(DEFAULT_CLIENT_ID, accountEmail, scope);
+        return issueTokens(DEFAULT_CLIENT_ID, accountEmail, scope);
     }
 
     public IssuedTokens issueTokens(String clientId, String accountEmail, String scope) {
-        return oauth.issue(clientId, accountEmail, scope);
+        IssuedTokens tokens = oauth.issue(clientId, accountEmail, scope);
+        stateChanged();
+        return tokens;
     }
 
     /** As if the user removed the app's access: refresh gives invalid_grant, access tokens 401. */
     public void revokeAccount(String accountEmail) {
         oauth.revokeAccount(accountEmail);
+        stateChanged();
     }
 
     /** Every access token issued so far expires now (refresh tokens keep working). */
     public void expireAccessTokens() {
         oauth.expireAccessTokens();
+        stateChanged();
     }
 
     // ---- accounts and calendars -------------------------------------------------------------------------------
@@ -192,17 +238,23 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
     }
 
     public String createAccount(String email, ZoneId timeZone) {
-        return store.ensureAccount(email, timeZone).primary().id;
+        String id = store.ensureAccount(email, timeZone).primary().id;
+        stateChanged();
+        return id;
     }
 
     /** A secondary calendar ({@code ...@group.calendar.google.com}) in the account's time zone; returns its id. */
     public String createCalendar(String accountEmail, String summary) {
         Store.Account account = existingAccount(accountEmail);
-        return store.createCalendar(account, summary, account.zone).id;
+        String id = store.createCalendar(account, summary, account.zone).id;
+        stateChanged();
+        return id;
     }
 
     public String createCalendar(String accountEmail, String summary, ZoneId timeZone) {
-        return store.createCalendar(existingAccount(accountEmail), summary, timeZone).id;
+        String id = store.createCalendar(existingAccount(accountEmail), summary, timeZone).id;
+        stateChanged();
+        return id;
     }
 
     /** The account's calendars in calendarList order, primary first. */
@@ -287,6 +339,7 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
         } finally {
             calendar.lock.writeLock().unlock();
         }
+        stateChanged();
     }
 
     /** The stored events (deleted ones included, series not expanded): masters by id, then the rest by start. */
@@ -371,7 +424,6 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
 
     // ---- everything -----------------------------------------------------------------------------------------------
 
-    /** Forgets accounts, events, tokens, channels, faults and counts; keeps clients and settings; recreates the default account. */
     /** Every request received (method, URI and decoded body; headers are not kept), oldest first. */
     public List<String> receivedRequests() {
         return http.received();
@@ -381,6 +433,7 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
         http.clearReceived();
     }
 
+    /** Forgets accounts, events, tokens, channels, faults and counts; keeps clients and settings; recreates the default account. */
     public void reset() {
         store.reset();
         oauth.reset();
@@ -388,6 +441,7 @@ public final class GoogleCalendarEmulator implements AutoCloseable {
         faults.clear();
         faults.resetCounts();
         store.ensureAccount(oauth.defaultAccount, oauth.defaultZone);
+        stateChanged();
     }
 
     /** Runs a sandbox emulator on the given port (default 8095) with demo events for the default account. */

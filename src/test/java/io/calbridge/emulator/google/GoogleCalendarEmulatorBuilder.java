@@ -2,6 +2,7 @@ package io.calbridge.emulator.google;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -19,6 +20,7 @@ public final class GoogleCalendarEmulatorBuilder {
     boolean autoApprove;
     boolean enforceScopes = true;
     int threads = 16;
+    Path stateDirectory;
 
     GoogleCalendarEmulatorBuilder() {
     }
@@ -65,6 +67,16 @@ public final class GoogleCalendarEmulatorBuilder {
 
     public GoogleCalendarEmulatorBuilder threads(int threads) {
         this.threads = threads;
+        return this;
+    }
+
+    /**
+     * Keep the state (accounts, calendars, events, grants, push channels) in {@code directory}: restored at start if
+     * saved before, saved shortly after every change and at {@link GoogleCalendarEmulator#close()}. Off by default:
+     * tests start from nothing.
+     */
+    public GoogleCalendarEmulatorBuilder persistTo(Path directory) {
+        this.stateDirectory = directory;
         return this;
     }
 

@@ -56,7 +56,7 @@ final class OAuthServer {
     private record Code(Pending request, String account, Instant expires) {
     }
 
-    private record Access(Grant grant, Instant expires) {
+    record Access(Grant grant, Instant expires) {
     }
 
     private static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
@@ -359,6 +359,15 @@ final class OAuthServer {
     /** Every access token issued so far stops working now; refresh tokens still work. */
     void expireAccessTokens() {
         accessTokens.replaceAll((token, access) -> new Access(access.grant(), Instant.EPOCH));
+    }
+
+    /** The live grants by refresh token and the access tokens, for saving and restoring them (StateFile). */
+    Map<String, Grant> refreshTokens() {
+        return refreshTokens;
+    }
+
+    Map<String, Access> accessTokens() {
+        return accessTokens;
     }
 
     void reset() {

@@ -155,6 +155,11 @@ final class PushChannels {
         }
     }
 
+    /** The channels by id, for saving and restoring them (StateFile). */
+    Map<String, Channel> byId() {
+        return channels;
+    }
+
     void reset() {
         channels.clear();
     }

@@ -150,6 +150,33 @@ final class Store {
         return List.copyOf(accounts.values());
     }
 
+    int calendarNumbers() {
+        return calendarNumbers.get();
+    }
+
+    // ---- restoring saved state (StateFile), into an empty store -------------------------------------------------
+
+    Account restoreAccount(String email, ZoneId zone) {
+        Account account = new Account(email, zone);
+        accounts.put(email, account);
+        return account;
+    }
+
+    CalendarData restoreCalendar(Account account, int number, String id, String summary, boolean primary, ZoneId zone, String colorId,
+            String resourceId, Instant updated) {
+        CalendarData calendar = new CalendarData(number, id, account.email, primary, zone, summary, colorId, baseUrl, resourceId, updated);
+        account.calendars.add(calendar);
+        calendars.put(id, calendar);
+        calendarsByNumber.put(number, calendar);
+        return calendar;
+    }
+
+    /** Sync tokens carry calendar numbers and sequence numbers: both continue where they were. */
+    void restoreCounters(long lastSequence, int lastCalendarNumber) {
+        sequence.accumulateAndGet(lastSequence, Math::max);
+        calendarNumbers.accumulateAndGet(lastCalendarNumber, Math::max);
+    }
+
     /** A base32hex id as Google generates them ([a-v0-9]); not a secret, so a fast generator does. */
     static String randomId(int length) {
         char[] chars = new char[length];
