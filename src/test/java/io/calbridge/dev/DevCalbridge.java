@@ -4,6 +4,7 @@ import io.calbridge.CalbridgeApplication;
 import io.calbridge.emulator.google.GoogleCalendarEmulator;
 import io.calbridge.testing.GoogleEmulators;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -16,11 +17,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -29,20 +32,34 @@ import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The run command ({@code ./mvnw spring-boot:test-run}): calbridge on a fresh machine with nothing but a JDK.
- * It supplies what the packaged jar requires from its operator - a PostgreSQL and token encryption keys - as
- * development stand-ins kept in {@code ./data/} (or {@code calbridge.dev.data-dir}), so that data and keys survive
- * restarts. Everything is handed to Spring as default properties: any setting the user gives
+ * It supplies what the packaged jar requires from its operator - a PostgreSQL, token encryption keys, an API key - and
+ * sandbox providers as development stand-ins kept in {@code ./data/} (or {@code calbridge.dev.data-dir}), so that data,
+ * keys and sandbox connections survive restarts. Everything is handed to Spring as default properties: any setting the user gives
  * (environment, {@code -D}, {@code --arg}) still wins, and a given {@code SPRING_DATASOURCE_URL} skips the embedded
  * database. This class lives under src/test so that the packaged jar never contains it or its dependencies.
  */
 public final class DevCalbridge {
 
     private static final Logger log = LoggerFactory.getLogger(DevCalbridge.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Any of these lets end users in with JWTs; then no API key is made up (as the packaged jar decides too). */
+    private static final List<String> JWT_SETTINGS = List.of("spring.security.oauth2.resourceserver.jwt.issuer-uri",
+            "spring.security.oauth2.resourceserver.jwt.jwk-set-uri", "spring.security.oauth2.resourceserver.jwt.public-key-location");
 
     private DevCalbridge() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (IOException | IllegalStateException standInFailed) {
+            // a stand-in could not start (data directory, PostgreSQL, sandbox state): say which, briefly
+            System.err.println("calbridge cannot start: " + standInFailed.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws IOException {
         StandardEnvironment given = environmentAsGiven(args);
         Path data = Path.of(given.getProperty("calbridge.dev.data-dir", "data")).toAbsolutePath().normalize();
         Files.createDirectories(data);
@@ -52,10 +69,15 @@ public final class DevCalbridge {
         if (!given.containsProperty("calbridge.token-keys")) {
             defaults.put("calbridge.token-keys", developmentTokenKeys(data.resolve("token-keys")));
         }
-        Optional<EmbeddedPostgres> database = Optional.empty();
+        Path apiKeyFile = data.resolve("api-key");
+        Optional<String> apiKey = Optional.empty();
+        if (!given.containsProperty("calbridge.api-keys") && JWT_SETTINGS.stream().noneMatch(given::containsProperty)) {
+            // The packaged jar makes a new key at each start; here yesterday's curl commands should keep working.
+            apiKey = Optional.of(readOrCreate(apiKeyFile, () -> randomBase64Url(24)));
+            defaults.put("calbridge.api-keys", apiKey.get());
+        }
         if (!given.containsProperty("spring.datasource.url")) {
             EmbeddedPostgres postgres = startEmbeddedPostgres(data.resolve("postgres"), given);
-            database = Optional.of(postgres);
             defaults.put("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
             defaults.put("spring.datasource.username", "postgres");
             defaults.put("spring.datasource.password", "");
@@ -68,7 +90,7 @@ public final class DevCalbridge {
         defaults.put("calbridge.public-url", "http://localhost:${server.port:8080}");
         // Sandbox providers: the emulators stand in for every provider whose real client is not configured.
         if (!given.containsProperty("google.client-id")) {
-            GoogleCalendarEmulator google = startGoogleSandbox(given);
+            GoogleCalendarEmulator google = startGoogleSandbox(given, data.resolve("google-sandbox"));
             defaults.putAll(GoogleEmulators.settingsFor(google));
             SpringApplication.getShutdownHandlers().add(google::close);
         }
@@ -80,27 +102,32 @@ public final class DevCalbridge {
         try {
             app.run(args);
         } catch (RuntimeException e) {
-            // Spring has logged why; Spring's shutdown hook may not exist yet, so the database is stopped here.
-            database.ifPresent(DevCalbridge::stop);
-            throw e;
+            // Spring has logged why. Exiting runs the shutdown handlers above (PostgreSQL, the sandbox), and ends the
+            // JVM even while a thread of a stand-in still runs: a failed start must never hang.
+            System.exit(1);
         }
+        apiKey.ifPresent(key -> log.info("API key (send as X-API-Key): {} - kept in {}, so it stays the same across restarts; "
+                + "set CALBRIDGE_API_KEYS to use your own", key, shown(apiKeyFile)));
     }
 
     /**
      * The Google emulator as "Google": a consent page with Allow / Deny, and a sandbox account with a few weeks of
-     * demo events. Its state lives in memory: after a restart, connections made before need reconnecting.
+     * demo events (seeded on the first start only). Its state (accounts, grants, calendars, events, push channels) is
+     * kept in {@code directory}, so connections made before a restart keep working after it.
      */
-    private static GoogleCalendarEmulator startGoogleSandbox(StandardEnvironment given) {
+    private static GoogleCalendarEmulator startGoogleSandbox(StandardEnvironment given, Path directory) {
         int port = given.getProperty("calbridge.dev.google-port", Integer.class, 8095);
         GoogleCalendarEmulator google;
         try {
-            google = GoogleCalendarEmulator.builder().port(port).start();
-        } catch (RuntimeException portTaken) {
-            google = GoogleCalendarEmulator.builder().port(0).start();
+            google = GoogleCalendarEmulator.builder().port(port).persistTo(directory).start();
+        } catch (UncheckedIOException portTaken) {
+            google = GoogleCalendarEmulator.builder().port(0).persistTo(directory).start();
         }
-        google.seedDemoEvents(GoogleCalendarEmulator.DEFAULT_ACCOUNT);
-        log.info("Sandbox Google at {} (account {}, with demo events); set GOOGLE_CLIENT_ID to use the real Google",
-                google.baseUrl(), GoogleCalendarEmulator.DEFAULT_ACCOUNT);
+        if (!google.restoredState()) {
+            google.seedDemoEvents(GoogleCalendarEmulator.DEFAULT_ACCOUNT);
+        }
+        log.info("Sandbox Google at {} (account {}), its state kept in {}; set GOOGLE_CLIENT_ID to use the real Google",
+                google.baseUrl(), GoogleCalendarEmulator.DEFAULT_ACCOUNT, shown(directory));
         return google;
     }
 
@@ -116,19 +143,46 @@ public final class DevCalbridge {
      * readable by its owner only, where the file system supports POSIX permissions.
      */
     private static String developmentTokenKeys(Path file) throws IOException {
-        if (Files.exists(file)) {
-            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        boolean madeBefore = Files.exists(file);
+        String keys = readOrCreate(file, () -> "dev1:" + Base64.getEncoder().encodeToString(randomBytes(32)));
+        if (madeBefore) {
+            return keys;
         }
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String keys = "dev1:" + Base64.getEncoder().encodeToString(key);
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.writeString(file, keys + "\n", StandardCharsets.US_ASCII);
         log.warn("Generated a development token encryption key into {}. It is for this machine's data only: "
                 + "never use it in production, where CALBRIDGE_TOKEN_KEYS must be set.", file);
         return keys;
+    }
+
+    /**
+     * A secret made on the first run and read back on later ones. The file is readable by its owner only, where the
+     * file system supports POSIX permissions.
+     */
+    private static String readOrCreate(Path file, Supplier<String> generator) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        }
+        String secret = generator.get();
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(file, secret + "\n", StandardCharsets.US_ASCII);
+        return secret;
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String randomBase64Url(int bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(bytes));
+    }
+
+    /** A path as typed from the working directory ({@code ./data/api-key}) where it lies below it. */
+    private static String shown(Path path) {
+        Path here = Path.of("").toAbsolutePath();
+        return path.startsWith(here) ? "." + File.separator + here.relativize(path) : path.toString();
     }
 
     /**

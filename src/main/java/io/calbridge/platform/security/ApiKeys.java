@@ -28,8 +28,8 @@ class ApiKeys {
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
             String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            log.warn("No CALBRIDGE_API_KEYS and no JWT issuer configured. Generated API key for this run (send as X-API-Key): {}",
-                    generated);
+            log.warn("No CALBRIDGE_API_KEYS and no JWT issuer configured. Generated API key for this run (send as X-API-Key): {} "
+                    + "- kept nowhere: the next start makes a new one; set CALBRIDGE_API_KEYS to keep a key", generated);
             keys = List.of(generated);
         }
         this.digests = keys.stream().map(ApiKeys::digest).toList();
