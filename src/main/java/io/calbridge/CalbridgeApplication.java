@@ -15,13 +15,21 @@ public class CalbridgeApplication {
 
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(CalbridgeApplication.class);
-        app.addListeners(refuseToStartWithoutRequiredSettings());
-        app.run(args);
+        app.addListeners(refuseToStartWithBadSettings());
+        try {
+            app.run(args);
+        } catch (RuntimeException e) {
+            // Spring has reported why; a start that failed must end the process, whatever threads were started
+            System.exit(1);
+        }
     }
 
-    /** Ops get one line naming what is missing instead of a page of stack trace. */
-    public static ApplicationListener<ApplicationEnvironmentPreparedEvent> refuseToStartWithoutRequiredSettings() {
-        return event -> StartupCheck.problem(event.getEnvironment()).ifPresent(problem -> {
+    /**
+     * Ops get one line naming the setting and what is wrong with it, instead of a page of stack trace: checked before
+     * the banner and before anything connects (see {@link StartupCheck}).
+     */
+    public static ApplicationListener<ApplicationEnvironmentPreparedEvent> refuseToStartWithBadSettings() {
+        return event -> StartupCheck.problem(event.getEnvironment(), CalbridgeApplication.class.getPackageName()).ifPresent(problem -> {
             System.err.println("calbridge cannot start: " + problem);
             System.exit(2);
         });

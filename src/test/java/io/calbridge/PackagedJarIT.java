@@ -2,20 +2,28 @@ package io.calbridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.calbridge.testing.TestKeys;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The packaged jar as ops get it: no embedded database, no test code, and a one-line refusal without settings. */
+/** The packaged jar as ops get it: no embedded database, no test code, and a one-line refusal for each bad setting. */
 class PackagedJarIT {
 
     private static final Path JAR = Path.of(System.getProperty("calbridge.jar", "target/calbridge.jar"));
@@ -39,6 +47,38 @@ class PackagedJarIT {
 
         assertThat(run.exitCode()).isNotZero();
         assertOnlyTheReason(run, "CALBRIDGE_TOKEN_KEYS");
+    }
+
+    /** Settings that pass every check before the one under test; the database is never reached in these. */
+    private static final Map<String, String> PLAUSIBLE = Map.of(
+            "SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/calbridge",
+            "CALBRIDGE_TOKEN_KEYS", TestKeys.tokenKey("k1"));
+
+    /**
+     * One of each kind, end to end (StartupCheckTest covers every setting in-process): a key that does not parse, a
+     * value that does not bind, one that breaks its constraint, and an unreachable database.
+     */
+    static Stream<Arguments> badSettings() {
+        return Stream.of(
+                Arguments.of(Map.of("CALBRIDGE_TOKEN_KEYS", "abc"), "CALBRIDGE_TOKEN_KEYS", "id:base64"),
+                Arguments.of(Map.of("CALBRIDGE_SYNC_INTERVAL", "abc"), "CALBRIDGE_SYNC_INTERVAL=abc", "not a duration"),
+                Arguments.of(Map.of("CALBRIDGE_PUBLIC_URL", "calbridge.example.com"), "CALBRIDGE_PUBLIC_URL=calbridge.example.com", "http"),
+                Arguments.of(Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/calbridge",
+                        "SPRING_DATASOURCE_PASSWORD", "hunter2"), "cannot reach the database at SPRING_DATASOURCE_URL=", "Connection refused"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSettings")
+    void badSettingThenRefusesWithinSecondsWithOneLineNamingTheVariable(Map<String, String> bad, String naming, String saying)
+            throws Exception {
+        Map<String, String> environment = new HashMap<>(PLAUSIBLE);
+        environment.putAll(bad);
+
+        Run run = runJar(environment);
+
+        assertThat(run.exitCode()).isNotZero();
+        assertOnlyTheReason(run, naming);
+        assertThat(run.output()).contains(saying).doesNotContain("hunter2");
     }
 
     @Test
@@ -93,6 +133,15 @@ class PackagedJarIT {
             return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
         } finally {
             process.destroyForcibly();
+        }
+    }
+
+    /** A port nothing listens on: a connection there is refused at once. */
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,11 +1,15 @@
 package io.calbridge.sync;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * Inbound sync settings ({@code calbridge.sync.*}).
+ * Inbound sync and queue settings ({@code calbridge.sync.*}), validated when bound: a mistake stops the start.
  *
  * @param windowPast    how far back a full sync reaches
  * @param windowFuture  how far ahead a full sync reaches
@@ -25,20 +29,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      job starts when it is claimed, so the lease must exceed the longest run of one job, or two
  *                      instances may run it at once
  */
+@Validated
 @ConfigurationProperties("calbridge.sync")
 public record SyncProperties(
-        @DefaultValue("P30D") Duration windowPast,
-        @DefaultValue("P365D") Duration windowFuture,
-        @DefaultValue("2500") int pageSize,
-        @DefaultValue("PT10M") Duration pollInterval,
-        @DefaultValue("PT6H") Duration pushPollInterval,
-        @DefaultValue("6") int pageAttempts,
-        @DefaultValue("PT60S") Duration maxPageWait,
-        @DefaultValue("PT1S") Duration notificationDelay,
-        @DefaultValue("16") int workers,
-        @DefaultValue("32") int batchSize,
-        @DefaultValue("10") int maxAttempts,
-        @DefaultValue("PT1S") Duration retryBase,
-        @DefaultValue("PT15M") Duration retryMax,
-        @DefaultValue("PT5M") Duration lease) {
+        @DefaultValue("P30D") @DurationMin(millis = 0, message = NOT_NEGATIVE) Duration windowPast,
+        @DefaultValue("P365D") @DurationMin(millis = 0, message = NOT_NEGATIVE) Duration windowFuture,
+        @DefaultValue("2500") @Min(1) @Max(2500) int pageSize,
+        @DefaultValue("PT10M") @DurationMin(millis = 1, message = POSITIVE) Duration pollInterval,
+        @DefaultValue("PT6H") @DurationMin(millis = 1, message = POSITIVE) Duration pushPollInterval,
+        @DefaultValue("6") @Min(1) int pageAttempts,
+        @DefaultValue("PT60S") @DurationMin(millis = 0, message = NOT_NEGATIVE) Duration maxPageWait,
+        @DefaultValue("PT1S") @DurationMin(millis = 0, message = NOT_NEGATIVE) Duration notificationDelay,
+        @DefaultValue("16") @Min(1) int workers,
+        @DefaultValue("32") @Min(1) int batchSize,
+        @DefaultValue("10") @Min(1) int maxAttempts,
+        @DefaultValue("PT1S") @DurationMin(millis = 1, message = POSITIVE) Duration retryBase,
+        @DefaultValue("PT15M") @DurationMin(millis = 1, message = POSITIVE) Duration retryMax,
+        @DefaultValue("PT5M") @DurationMin(millis = 1, message = POSITIVE) Duration lease) {
+
+    static final String POSITIVE = "must be a positive duration";
+    static final String NOT_NEGATIVE = "must not be a negative duration";
 }

@@ -97,7 +97,7 @@ public final class DevCalbridge {
 
         // The same application and startup check as CalbridgeApplication.main, with the stand-ins as defaults.
         SpringApplication app = new SpringApplication(CalbridgeApplication.class);
-        app.addListeners(CalbridgeApplication.refuseToStartWithoutRequiredSettings());
+        app.addListeners(CalbridgeApplication.refuseToStartWithBadSettings());
         app.setDefaultProperties(defaults);
         try {
             app.run(args);

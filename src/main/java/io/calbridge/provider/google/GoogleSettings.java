@@ -1,15 +1,19 @@
 package io.calbridge.provider.google;
 
 import java.time.Duration;
+import org.hibernate.validator.constraints.URL;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The Google adapter's settings, bound from the environment by Spring's relaxed rules: {@code GOOGLE_CLIENT_ID},
  * {@code GOOGLE_CLIENT_SECRET}, {@code GOOGLE_AUTH_URI}, {@code GOOGLE_TOKEN_URI}, {@code GOOGLE_REVOKE_URI},
  * {@code GOOGLE_API_BASE_URL}, {@code GOOGLE_SANDBOX}, {@code GOOGLE_CONNECT_TIMEOUT}, {@code GOOGLE_READ_TIMEOUT}.
  * The defaults are Google's real endpoints; the run command points them at the built-in emulator and sets
- * {@code sandbox}. Each adapter instance takes its own settings, so tests can aim one at a local server.
+ * {@code sandbox}. Each adapter instance takes its own settings, so tests can aim one at a local server. Validated when
+ * bound: a URL that is not http(s) or a duration that is not positive stops the start.
  *
  * @param clientId       OAuth client id; blank or unset means Google is not configured (no OAuth client offered)
  * @param clientSecret   OAuth client secret
@@ -21,17 +25,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout how long to wait for a connection to the API
  * @param readTimeout    how long to wait for an answer once connected
  */
+@Validated
 @ConfigurationProperties("google")
 public record GoogleSettings(
         String clientId,
         String clientSecret,
-        @DefaultValue(GoogleSettings.GOOGLE_AUTH_URI) String authUri,
-        @DefaultValue(GoogleSettings.GOOGLE_TOKEN_URI) String tokenUri,
-        @DefaultValue(GoogleSettings.GOOGLE_REVOKE_URI) String revokeUri,
-        @DefaultValue(GoogleSettings.GOOGLE_API_BASE_URL) String apiBaseUrl,
+        @DefaultValue(GoogleSettings.GOOGLE_AUTH_URI) @URL(regexp = HTTP, message = NOT_HTTP) String authUri,
+        @DefaultValue(GoogleSettings.GOOGLE_TOKEN_URI) @URL(regexp = HTTP, message = NOT_HTTP) String tokenUri,
+        @DefaultValue(GoogleSettings.GOOGLE_REVOKE_URI) @URL(regexp = HTTP, message = NOT_HTTP) String revokeUri,
+        @DefaultValue(GoogleSettings.GOOGLE_API_BASE_URL) @URL(regexp = HTTP, message = NOT_HTTP) String apiBaseUrl,
         @DefaultValue("false") boolean sandbox,
-        @DefaultValue("10s") Duration connectTimeout,
-        @DefaultValue("30s") Duration readTimeout) {
+        @DefaultValue("10s") @DurationMin(millis = 1, message = POSITIVE) Duration connectTimeout,
+        @DefaultValue("30s") @DurationMin(millis = 1, message = POSITIVE) Duration readTimeout) {
+
+    static final String HTTP = "(?i)https?://.+";
+    static final String NOT_HTTP = "is not an http(s) URL";
+    static final String POSITIVE = "must be a positive duration";
 
     public static final String GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/v2/auth";
     public static final String GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
