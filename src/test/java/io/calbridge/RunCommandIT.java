@@ -7,7 +7,6 @@ import io.calbridge.connection.ConnectionSettings;
 import io.calbridge.dev.DevCalbridge;
 import io.calbridge.testing.Api;
 import io.calbridge.testing.Api.Caller;
-import io.calbridge.testing.TestKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.io.UncheckedIOException;
@@ -21,10 +20,13 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The run command's launcher in a JVM of its own, as {@code ./mvnw spring-boot:test-run} starts it: from an empty
- * working directory it must come up with an embedded PostgreSQL in {@code ./data}, and a restart must find the data
- * and the generated token key again.
+ * working directory it must come up with an embedded PostgreSQL in {@code ./data}, and a restart must find the data,
+ * the generated token key and API key, and the sandbox Google with its connection, again. A bad setting must end it.
  */
 class RunCommandIT {
 
@@ -42,12 +44,13 @@ class RunCommandIT {
     private static final Path LOGS = Path.of(System.getProperty("calbridge.jar", "target/calbridge.jar"))
             .toAbsolutePath().getParent().resolve("run-command-it");
     private static final String USER = "it-user";
+    private static final String GOOGLE_USER = "it-google-user";
 
     @TempDir
     Path workingDirectory;
 
     @Test
-    void runCommandStartsOnEmbeddedPostgresAndKeepsDataAndTokenKeyAcrossRestart() throws Exception {
+    void runCommandStartsOnEmbeddedPostgresAndKeepsDataKeysAndSandboxConnectionAcrossRestart() throws Exception {
         Path data = workingDirectory.resolve("data");
         int[] ports = twoFreePorts();
         int port = ports[0];
@@ -55,13 +58,19 @@ class RunCommandIT {
         Api api = new Api("http://localhost:" + port);
         UUID connectionId = UUID.randomUUID();
         String tokenKeys;
+        String apiKey;
+        UUID googleConnection;
+        List<String> eventsBefore;
 
-        try (Child first = Child.start(workingDirectory, port, databasePort, LOGS.resolve("first-start.log"))) {
+        try (Child first = Child.start(workingDirectory, port, databasePort, Map.of(), LOGS.resolve("first-start.log"))) {
             first.awaitHealthUp(api);
             assertThat(first.output()).contains("initdb completed").contains("Generated a development token encryption key");
-            connectTheSandboxGoogleAccountAndSeeItsDemoEvents(api);
+            apiKey = Files.readString(data.resolve("api-key")).trim();
+            assertThat(first.output()).contains("API key (send as X-API-Key): " + apiKey + " - kept in ./data/api-key");
+            googleConnection = connectTheSandboxGoogleAccountAndSeeItsDemoEvents(api, service(apiKey, GOOGLE_USER));
+            eventsBefore = eventsInDemoWindow(api, service(apiKey, GOOGLE_USER));
             insertConnection(first.jdbcUrl(), connectionId);
-            assertThat(listedConnectionIds(api)).containsExactly(connectionId.toString());
+            assertThat(listedConnectionIds(api, apiKey)).containsExactly(connectionId.toString());
             tokenKeys = Files.readString(data.resolve("token-keys"));
             assertThat(tokenKeys).matches("dev1:[A-Za-z0-9+/]{43}=\\s*");
             long postgresPid = postmasterPid(data).orElseThrow();
@@ -73,23 +82,41 @@ class RunCommandIT {
             assertThat(data.resolve("postgres/postmaster.pid")).doesNotExist();
         }
 
-        try (Child second = Child.start(workingDirectory, port, databasePort, LOGS.resolve("second-start.log"))) {
+        try (Child second = Child.start(workingDirectory, port, databasePort, Map.of(), LOGS.resolve("second-start.log"))) {
             second.awaitHealthUp(api);
-            assertThat(second.output()).doesNotContain("initdb").doesNotContain("Generated a development token encryption key");
-            assertThat(listedConnectionIds(api)).containsExactly(connectionId.toString());
+            assertThat(second.output()).doesNotContain("initdb").doesNotContain("Generated a development token encryption key")
+                    .contains("API key (send as X-API-Key): " + apiKey + " - kept in ./data/api-key");
+            assertThat(listedConnectionIds(api, apiKey)).containsExactly(connectionId.toString());
             assertThat(Files.readString(data.resolve("token-keys"))).isEqualTo(tokenKeys);
+            theSandboxConnectionStillWorks(api, service(apiKey, GOOGLE_USER), googleConnection, eventsBefore);
+        }
+    }
+
+    @Test
+    void runCommandWithMalformedTokenKeysExitsWithTheReasonAndStopsItsDatabase() throws Exception {
+        int[] ports = twoFreePorts();
+        Path data = workingDirectory.resolve("data");
+
+        try (Child bad = Child.start(workingDirectory, ports[0], ports[1], Map.of("CALBRIDGE_TOKEN_KEYS", "abc"),
+                LOGS.resolve("malformed-token-keys.log"))) {
+            assertThat(bad.process().waitFor(120, TimeUnit.SECONDS)).as("exited within 120 s, see " + bad.logFile()).isTrue();
+
+            assertThat(bad.process().exitValue()).isNotZero();
+            List<String> lines = bad.output().lines().filter(line -> !line.isBlank()).toList();
+            assertThat(lines).last().asString().startsWith("calbridge cannot start: CALBRIDGE_TOKEN_KEYS");
+            assertThat(bad.output()).doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(data.resolve("postgres/postmaster.pid")).as("its PostgreSQL was stopped").doesNotExist();
         }
     }
 
     /** What a newcomer does first: connect "Google" (the sandbox) through its consent page, then see events. */
-    private static void connectTheSandboxGoogleAccountAndSeeItsDemoEvents(Api api) {
-        String user = "it-google-user";
-        JsonNode google = api.get("/api/v1/providers", Caller.service(user)).json().valueStream()
+    private static UUID connectTheSandboxGoogleAccountAndSeeItsDemoEvents(Api api, Caller caller) {
+        JsonNode google = api.get("/api/v1/providers", caller).json().valueStream()
                 .filter(p -> p.path("id").asText().equals("google")).findFirst().orElseThrow();
         assertThat(google.path("configured").asBoolean()).isTrue();
         assertThat(google.path("sandbox").asBoolean()).isTrue();
 
-        String authorizationUrl = api.post("/api/v1/connections/google/authorize", Caller.service(user), null)
+        String authorizationUrl = api.post("/api/v1/connections/google/authorize", caller, null)
                 .json().path("authorizationUrl").asText();
         Api.Response page = api.get(authorizationUrl, Caller.anonymous());
         assertThat(page.body()).contains("Allow", "Deny");
@@ -102,16 +129,71 @@ class RunCommandIT {
         Api.Response connected = api.get(allowed.header("Location"), Caller.anonymous());
         assertThat(connected.status()).as(connected.toString()).isEqualTo(200);
 
-        Instant now = Instant.now();
-        String window = "/api/v1/events?from=" + now.minus(Duration.ofDays(21)) + "&to=" + now.plus(Duration.ofDays(28));
-        Instant deadline = now.plus(Duration.ofSeconds(30));
-        while (!api.get(window, Caller.service(user)).body().contains("Team stand-up") && Instant.now().isBefore(deadline)) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!api.get(demoWindow(), caller).body().contains("Team stand-up") && Instant.now().isBefore(deadline)) {
             sleepQuietly(200);
         }
-        JsonNode events = api.get(window, Caller.service(user)).json();
+        JsonNode events = api.get(demoWindow(), caller).json();
         assertThat(events.size()).isGreaterThan(20);
         assertThat(events.valueStream().anyMatch(e -> e.path("allDay").asBoolean())).isTrue();
         assertThat(events.valueStream().anyMatch(e -> e.path("recurringEventId").isTextual())).isTrue();
+        JsonNode connections = api.get("/api/v1/connections", caller).json();
+        assertThat(connections.size()).isEqualTo(1);
+        return UUID.fromString(connections.get(0).path("id").asText());
+    }
+
+    /**
+     * After the restart, with the same API key: the connection made before is still ACTIVE and its tokens work at the
+     * sandbox (test, sync), the demo events were not seeded again, and an appointment reaches the calendar.
+     */
+    private static void theSandboxConnectionStillWorks(Api api, Caller caller, UUID connection, List<String> eventsBefore) {
+        String path = "/api/v1/connections/" + connection;
+        assertThat(api.get(path, caller).json().path("status").asText()).isEqualTo("ACTIVE");
+        Api.Response test = api.post(path + "/test", caller, null);
+        assertThat(test.status()).as(test.toString()).isEqualTo(200);
+        assertThat(test.json().path("ok").asBoolean()).as(test.toString()).isTrue();
+
+        Api.Response queued = api.post(path + "/sync", caller, null);
+        assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
+        String job = "/api/v1/sync-jobs/" + queued.json().path("jobId").asText();
+        assertThat(awaitValue(() -> api.get(job, caller).json().path("status").asText(), "DONE")).isEqualTo("DONE");
+        assertThat(api.get(path, caller).json().path("lastSyncOutcome").asText()).isEqualTo("SUCCESS");
+        assertThat(eventsInDemoWindow(api, caller)).containsExactlyElementsOf(eventsBefore);
+
+        String appointment = "/api/v1/appointments/after-restart";
+        Instant start = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS);
+        Api.Response put = api.send("PUT", appointment, caller, """
+                {"title": "After the restart", "start": "%s", "end": "%s"}""".formatted(start, start.plus(Duration.ofMinutes(30))),
+                "application/json");
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        assertThat(awaitValue(() -> api.get(appointment, caller).json().path("destinations").path(0).path("state").asText(), "SYNCED"))
+                .as(api.get(appointment, caller).toString()).isEqualTo("SYNCED");
+    }
+
+    private static String demoWindow() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        return "/api/v1/events?from=" + now.minus(Duration.ofDays(21)) + "&to=" + now.plus(Duration.ofDays(28));
+    }
+
+    /** Id, title and start of each event: a second seeding or a lost event would show. */
+    private static List<String> eventsInDemoWindow(Api api, Caller caller) {
+        return api.get(demoWindow(), caller).json().valueStream()
+                .map(e -> e.path("id").asText() + " " + e.path("title").asText() + " " + e.path("start").asText()).sorted().toList();
+    }
+
+    /** Polls until the value is {@code wanted} or a final state, for at most 30 s; returns the last value seen. */
+    private static String awaitValue(Supplier<String> value, String wanted) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        String seen = value.get();
+        while (!seen.equals(wanted) && !List.of("FAILED", "DEAD").contains(seen) && Instant.now().isBefore(deadline)) {
+            sleepQuietly(200);
+            seen = value.get();
+        }
+        return seen;
+    }
+
+    private static Caller service(String apiKey, String user) {
+        return new Caller(Map.of("X-API-Key", apiKey, "X-User-Id", user));
     }
 
     private static void sleepQuietly(long millis) {
@@ -136,8 +218,8 @@ class RunCommandIT {
         }
     }
 
-    private static List<String> listedConnectionIds(Api api) {
-        Api.Response response = api.get("/api/v1/connections", Caller.service(USER));
+    private static List<String> listedConnectionIds(Api api, String apiKey) {
+        Api.Response response = api.get("/api/v1/connections", service(apiKey, USER));
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         return response.json().valueStream().map(connection -> connection.path("id").asText()).toList();
     }
@@ -162,13 +244,14 @@ class RunCommandIT {
     /** DevCalbridge in a child JVM on the test classpath, its output in a log file under target/. */
     private record Child(Process process, Path workingDirectory, Path logFile) implements AutoCloseable {
 
-        static Child start(Path workingDirectory, int port, int databasePort, Path log) throws IOException {
+        /** With no API key and no JWT issuer set, as a newcomer starts it; {@code environment} on top. */
+        static Child start(Path workingDirectory, int port, int databasePort, Map<String, String> environment, Path log)
+                throws IOException {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1", // as spring-boot:test-run starts it: quicker start
                     "-cp", System.getProperty("java.class.path"),
-                    "-Dcalbridge.api-keys=" + TestKeys.API_KEY,
                     DevCalbridge.class.getName(),
                     "--server.port=" + port,
                     "--calbridge.dev.db-port=" + databasePort,
@@ -178,7 +261,8 @@ class RunCommandIT {
                     .redirectOutput(log.toFile());
             // The build's own settings must not replace the stand-ins under test.
             builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_") || name.startsWith("CALBRIDGE_")
-                    || name.equals("SERVER_PORT"));
+                    || name.startsWith("GOOGLE_") || name.equals("SERVER_PORT"));
+            builder.environment().putAll(environment);
             return new Child(builder.start(), workingDirectory, log);
         }
 

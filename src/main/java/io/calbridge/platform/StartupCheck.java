@@ -25,6 +25,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -245,21 +246,24 @@ public final class StartupCheck {
     private static final class PlainValues implements PlaceholdersResolver {
 
         private final ConfigurableEnvironment env;
-        private final DefaultPropertyResolver resolver;
+        private final PlaceholdersResolver placeholders;
+        private final DefaultPropertyResolver decrypting;
 
         PlainValues(ConfigurableEnvironment env) {
             this.env = env;
-            this.resolver = new DefaultPropertyResolver(new DefaultLazyEncryptor(env), env);
+            this.placeholders = new PropertySourcesPlaceholdersResolver(env);
+            this.decrypting = new DefaultPropertyResolver(new DefaultLazyEncryptor(env), env);
         }
 
         String get(String property) {
-            String value = env.getProperty(property);
-            return value == null ? null : resolver.resolvePropertyValue(value);
+            String value = env.getProperty(property); // placeholders resolved
+            return value == null ? null : decrypting.resolvePropertyValue(value);
         }
 
         @Override
         public Object resolvePlaceholders(Object value) {
-            return value instanceof String text ? resolver.resolvePropertyValue(text) : value;
+            Object resolved = placeholders.resolvePlaceholders(value);
+            return resolved instanceof String text ? decrypting.resolvePropertyValue(text) : resolved;
         }
     }
 }

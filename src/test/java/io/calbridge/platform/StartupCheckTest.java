@@ -101,7 +101,7 @@ class StartupCheckTest {
         good.put("CALBRIDGE_SYNC_INTERVAL", "30s");
         good.put("CALBRIDGE_PUBLIC_URL", "https://calbridge.example.com/");
         good.put("CALBRIDGE_ALLOWED_RETURN_URLS", "https://app.example.com/,http://localhost:3000/");
-        good.put("GOOGLE_TOKEN_URI", "http://127.0.0.1:8095/token");
+        good.put("GOOGLE_TOKEN_URI", "http://127.0.0.1:${server.port:8095}/token"); // placeholders resolve first
 
         assertThat(StartupCheck.problem(environment(good), CalbridgeApplication.class.getPackageName())).isEmpty();
     }
