@@ -31,7 +31,7 @@ import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * The run command ({@code ./mvnw spring-boot:test-run}): calbridge on a fresh machine with nothing but a JDK.
+ * The run command ({@code ./mvnw spring-boot:test-run}): calbridge on a fresh machine with nothing but a JDK and Maven.
  * It supplies what the packaged jar requires from its operator - a PostgreSQL, token encryption keys, an API key - and
  * sandbox providers as development stand-ins kept in {@code ./data/} (or {@code calbridge.dev.data-dir}), so that data,
  * keys and sandbox connections survive restarts. Everything is handed to Spring as default properties: any setting the user gives
