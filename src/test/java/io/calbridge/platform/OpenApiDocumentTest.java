@@ -137,23 +137,38 @@ class OpenApiDocumentTest extends ApiTest {
         assertThat(documented).isEqualTo(served);
     }
 
-    /** Each operation, called without credentials and then with a service's key on unknown ids, answers what it documents. */
+    /**
+     * Each operation, on unknown ids, called without credentials, with a service's key, asking for HTML, and (taking a
+     * body) with a text body and with one too large: every answer is one it documents.
+     */
     @Test
     @Order(4)
-    void everyOperationAnswersADocumentedStatusWithAndWithoutCredentials() {
+    void everyOperationAnswersADocumentedStatusToGoodAndBadCalls() {
         String user = uniqueUser();
+        Set<Integer> seen = new TreeSet<>();
         for (Op op : operations()) {
+            String method = op.method().toUpperCase(Locale.ROOT);
             String path = op.path().replaceAll("\\{provider}", "google").replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
-            String body = op.node().has("requestBody") ? "{}" : null;
-            Response anonymous = api.send(op.method().toUpperCase(Locale.ROOT), path, Caller.anonymous(), body,
-                    body == null ? null : "application/json");
-            Response service = api.send(op.method().toUpperCase(Locale.ROOT), path, Caller.service(user), body,
-                    body == null ? null : "application/json");
+            boolean takesBody = op.node().has("requestBody");
+            String body = takesBody ? "{}" : null;
+            String json = takesBody ? "application/json" : null;
+            List<Response> answers = new ArrayList<>();
+            answers.add(api.send(method, path, Caller.anonymous(), body, json));
+            Response service = api.send(method, path, Caller.service(user), body, json);
+            answers.add(service);
+            answers.add(api.send(method, path, Caller.service(user).with("Accept", "text/html"), body, json));
+            if (takesBody) {
+                answers.add(api.send(method, path, Caller.service(user), "hello", "text/plain"));
+                answers.add(api.send(method, path, Caller.service(user), "{\"title\": \"" + "x".repeat(70_000) + "\"}", json));
+            }
 
-            assertThat(op.statuses()).as(op + " anonymous: " + anonymous).contains(Integer.toString(anonymous.status()));
-            assertThat(op.statuses()).as(op + " with a key: " + service).contains(Integer.toString(service.status()));
-            assertThat(service.status()).as(op + " is served").isNotIn(405, 500);
+            assertThat(service.status()).as(op + " is served (that it exists at all: the test before)").isNotIn(405, 500);
+            for (Response answer : answers) {
+                assertThat(op.statuses()).as(op + ": " + answer).contains(Integer.toString(answer.status()));
+                seen.add(answer.status());
+            }
         }
+        assertThat(seen).as("the statuses every operation documents are real").contains(401, 406, 413, 415);
     }
 
     @Test
@@ -186,12 +201,14 @@ class OpenApiDocumentTest extends ApiTest {
         List<Op> operations = operations();
         List<String> undocumented = new ArrayList<>();
         int checked = 0;
+        int problems = 0;
         for (Answered answered : AnsweredRequests.all()) {
             Optional<Op> op = match(operations, answered.method(), answered.path());
             if (op.isEmpty()) {
                 continue; // not an operation: docs, actuator, an unknown path
             }
             checked++;
+            problems += answered.code() == null ? 0 : 1;
             String status = Integer.toString(answered.status());
             if (!op.get().statuses().contains(status)) {
                 undocumented.add(op.get() + " answered " + status + (answered.code() == null ? "" : " " + answered.code()));
@@ -199,9 +216,11 @@ class OpenApiDocumentTest extends ApiTest {
                 undocumented.add(op.get() + " answered " + status + " with code " + answered.code());
             }
         }
-        System.out.println("OpenAPI document checked against " + checked + " answers of the suite's requests");
+        System.out.println("OpenAPI document checked against " + checked + " answers of the suite's requests, "
+                + problems + " of them problems with a code");
 
         assertThat(checked).isPositive();
+        assertThat(problems).as("this class's own calls alone answer problems").isPositive();
         assertThat(new TreeSet<>(undocumented)).as("answers the document does not mention").isEmpty();
     }
 
