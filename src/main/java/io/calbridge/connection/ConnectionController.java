@@ -64,9 +64,10 @@ class ConnectionController {
     @GetMapping("/{id}/calendars")
     @Operation(summary = "The account's calendars, read from the provider now")
     @ApiResponse(responseCode = "200", description = "The account's calendars")
-    @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too); "
+            + "`not_found_at_provider`")
     @ApiResponse(responseCode = "409", description = "`needs_reauth`: the provider no longer accepts the grant, reconnect; "
-            + "`provider_unavailable`: its provider is not here")
+            + "`provider_unavailable`, `provider_not_configured`: its provider is not (fully) set up here")
     @ApiResponse(responseCode = "502", description = "`provider_error`: the provider failed")
     @ApiResponse(responseCode = "503", description = "`provider_rate_limited`: the provider is rate limiting; retry after "
             + "Retry-After seconds")
@@ -79,7 +80,8 @@ class ConnectionController {
     @ApiResponse(responseCode = "200", description = "Whether one provider call worked (provider faults are reported here, not "
             + "as errors)")
     @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
-    @ApiResponse(responseCode = "409", description = "`provider_unavailable`: its provider is not on this calbridge")
+    @ApiResponse(responseCode = "409", description = "`provider_unavailable`, `provider_not_configured`: its provider is not "
+            + "(fully) set up here")
     TestResult test(@PathVariable String id) {
         return connections.test(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"));
     }

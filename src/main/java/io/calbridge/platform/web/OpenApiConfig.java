@@ -46,16 +46,16 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Controllers declare what is theirs: the success status, and the errors only they answer, as
  * {@code @ApiResponse(responseCode = "409", description = "`needs_reauth`: ...")}: each backticked word is a problem
- * {@code code}; and name their examples with {@link ApiExamples}. What follows from an operation's shape is added here: 401 without credentials, 400 for a service
- * that names no user, 403 on admin operations, 400/413/415 for a body, 406 for an unacceptable {@code Accept}.
- * Every error is {@code application/problem+json} with one example per code.
+ * {@code code}; they name their examples with {@link ApiExamples}. What follows from an operation's shape is added
+ * here: 401 without credentials, 400 for a service that names no user, 403 on admin operations, 400/413/415 for a
+ * body, 406 for an unacceptable {@code Accept}. Every error is {@code application/problem+json}, one example per code.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfig {
 
-    static final String API_KEY = "apiKey";
-    static final String BEARER_JWT = "bearerJwt";
-    static final String USER_HEADER = "X-User-Id";
+    private static final String API_KEY = "apiKey";
+    private static final String BEARER_JWT = "bearerJwt";
+    private static final String USER_HEADER = "X-User-Id";
     private static final String JSON = org.springframework.http.MediaType.APPLICATION_JSON_VALUE;
     private static final String PROBLEM_JSON = org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE;
     private static final String PROBLEM_REF = "#/components/schemas/Problem";
@@ -192,7 +192,7 @@ class OpenApiConfig {
     }
 
     /** The problem codes a response's description names, in order. */
-    static Set<String> codes(String description) {
+    private static Set<String> codes(String description) {
         Set<String> codes = new LinkedHashSet<>();
         Matcher matcher = CODE.matcher(description == null ? "" : description);
         while (matcher.find()) {
