@@ -1,8 +1,10 @@
 package io.calbridge.appointment;
 
 import io.calbridge.platform.security.CurrentUser;
+import io.calbridge.platform.web.ApiExamples;
 import io.calbridge.provider.Attendee;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.time.Instant;
@@ -32,18 +34,28 @@ class AppointmentController {
 
     @PutMapping("/{appointmentId}")
     @Operation(summary = "Create or update (idempotent: the same body twice is one change); answers with the sync state")
+    @ApiExamples(request = "appointment-request", response = "appointment-response")
+    @ApiResponse(responseCode = "200", description = "Stored (created, changed, or the same body again), with each destination's "
+            + "sync state")
+    @ApiResponse(responseCode = "400", description = "`invalid_appointment_id`, `invalid_time_zone`, `invalid_range` (end not "
+            + "after start, or over 31 days), `validation_failed`")
     AppointmentView put(@PathVariable String appointmentId, @Valid @RequestBody AppointmentRequest request) {
         return view(appointments.upsert(currentUser.id(), appointmentId, request));
     }
 
     @GetMapping("/{appointmentId}")
     @Operation(summary = "The appointment and, per destination calendar, PENDING|SYNCED|FAILED|SKIPPED")
+    @ApiExamples(response = "appointment-response")
+    @ApiResponse(responseCode = "200", description = "The appointment with each destination's sync state")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such appointment of the user's (a malformed id too)")
     AppointmentView get(@PathVariable String appointmentId) {
         return view(appointments.get(currentUser.id(), appointmentId));
     }
 
     @DeleteMapping("/{appointmentId}")
     @Operation(summary = "Cancel: its events are removed from the calendars")
+    @ApiResponse(responseCode = "200", description = "Cancelled (status CANCELLED); its events are being removed")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such appointment of the user's (a malformed id too)")
     AppointmentView cancel(@PathVariable String appointmentId) {
         return view(appointments.cancel(currentUser.id(), appointmentId));
     }

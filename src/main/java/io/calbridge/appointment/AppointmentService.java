@@ -9,6 +9,7 @@ import io.calbridge.platform.web.ApiProblem;
 import io.calbridge.provider.Attendee;
 import io.calbridge.provider.Capability;
 import io.calbridge.provider.ProviderRegistry;
+import io.calbridge.provider.TimeZones;
 import io.calbridge.sync.SyncDrainer;
 import io.calbridge.sync.SyncQueue;
 import java.security.MessageDigest;
@@ -201,7 +202,7 @@ class AppointmentService {
         List<Attendee> attendees = request.attendees() == null ? List.of()
                 : request.attendees().stream().map(a -> new Attendee(a.name(), a.email().trim(), null, false)).toList();
         return new Appointment(userId, appointmentId, 0, request.title().strip(), request.description(), request.location(), start, end,
-                zone.getId(), attendees, request.conference() == null ? "NONE" : request.conference().name(),
+                TimeZones.name(zone), attendees, request.conference() == null ? "NONE" : request.conference().name(),
                 request.status() == null ? "CONFIRMED" : request.status().name(), null, null);
     }
 

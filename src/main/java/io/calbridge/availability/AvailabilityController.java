@@ -5,8 +5,10 @@ import io.calbridge.availability.AvailabilityRequests.SlotsRequest;
 import io.calbridge.availability.AvailabilityResponses.Conflicts;
 import io.calbridge.availability.AvailabilityResponses.Slots;
 import io.calbridge.platform.security.CurrentUser;
+import io.calbridge.platform.web.ApiExamples;
 import io.calbridge.platform.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +44,12 @@ class AvailabilityController {
             working hours and [from, to), start at least minimumNoticeMinutes from now and keep bufferBeforeMinutes free \
             before and bufferAfterMinutes free after every busy item. With userIds and mode ALL a slot suits everyone; \
             with mode ANY it suits someone and lists who. Unknown user ids have no busy time.""")
+    @ApiExamples(request = "availability-request", response = "availability-response")
+    @ApiResponse(responseCode = "200", description = "The free slots, ascending, in timeZone")
+    @ApiResponse(responseCode = "400", description = "`missing_field`, `invalid_range`, `range_too_long`, `invalid_time_zone`, "
+            + "`invalid_duration`, `invalid_slot_step`, `invalid_buffer`, `invalid_minimum_notice`, `invalid_working_hours`, "
+            + "`invalid_date_overrides`, `invalid_user_ids`, `too_many_users`")
+    @ApiResponse(responseCode = "403", description = "`forbidden_user_ids`: an end user named someone else in userIds")
     Slots slots(@RequestBody SlotsRequest request) {
         return availability.slots(users(request.userIds()), request);
     }
@@ -52,6 +60,12 @@ class AvailabilityController {
             each with its source (a connection's calendar, or an appointment) and, on the caller's own items only, its \
             title. Alternatives are free times of the same length inside working hours, on the slot grid, with the buffer \
             kept on both sides: up to alternativesPerSide before start and as many after it, searched 14 days each way.""")
+    @ApiExamples(request = "conflicts-request", response = "conflicts-response")
+    @ApiResponse(responseCode = "200", description = "The clashes and the nearest free alternatives")
+    @ApiResponse(responseCode = "400", description = "`missing_field`, `invalid_range`, `invalid_duration`, `invalid_time_zone`, "
+            + "`invalid_slot_step`, `invalid_buffer`, `invalid_minimum_notice`, `invalid_working_hours`, "
+            + "`invalid_date_overrides`, `invalid_user_ids`, `too_many_users`, `invalid_alternatives`")
+    @ApiResponse(responseCode = "403", description = "`forbidden_user_ids`: an end user named someone else in userIds")
     Conflicts conflicts(@RequestBody ConflictsRequest request) {
         return conflicts.check(users(request.userIds()), currentUser.idIfNamed(), request);
     }

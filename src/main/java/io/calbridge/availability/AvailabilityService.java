@@ -5,6 +5,7 @@ import io.calbridge.availability.AvailabilityRequests.SlotsRequest;
 import io.calbridge.availability.AvailabilityResponses.Slot;
 import io.calbridge.availability.AvailabilityResponses.Slots;
 import io.calbridge.platform.web.ApiProblem;
+import io.calbridge.provider.TimeZones;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +64,7 @@ public class AvailabilityService {
         List<Slot> slots = candidates.length == 0 ? List.of()
                 : mode == Mode.ANY ? anyFree(userIds, candidates, duration, before, after, zone)
                 : allFree(userIds, candidates, duration, before, after, zone);
-        return new Slots(zone.getId(), durationMinutes, step, fresh, slots);
+        return new Slots(TimeZones.name(zone), durationMinutes, step, fresh, slots);
     }
 
     private List<Slot> allFree(List<String> userIds, long[] candidates, long duration, long before, long after, ZoneId zone) {

@@ -12,6 +12,7 @@ import io.calbridge.connection.ConnectionService;
 import io.calbridge.event.EventQuery;
 import io.calbridge.event.StoredEvent;
 import io.calbridge.platform.web.ApiProblem;
+import io.calbridge.provider.TimeZones;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +90,7 @@ public class ConflictService {
         List<Slot> alternatives = alternatives(userIds, start.getEpochSecond(), length, now.getEpochSecond() + notice, step * 60L, perSide,
                 hours, zone, buffer);
         boolean outside = !hours.contains(zone, start.getEpochSecond(), end.getEpochSecond());
-        return new Conflicts(zone.getId(), conflicts.isEmpty(), outside, fresh, conflicts, alternatives);
+        return new Conflicts(TimeZones.name(zone), conflicts.isEmpty(), outside, fresh, conflicts, alternatives);
     }
 
     /** A conflict and when it starts, to order them by time (their texts carry offsets that DST changes). */

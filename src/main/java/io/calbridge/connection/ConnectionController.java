@@ -6,6 +6,7 @@ import io.calbridge.platform.security.CurrentUser;
 import io.calbridge.platform.web.ApiProblem;
 import io.calbridge.provider.CalendarInfo;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.time.Instant;
@@ -37,36 +38,58 @@ class ConnectionController {
 
     @GetMapping
     @Operation(summary = "The user's connections")
+    @ApiResponse(responseCode = "200", description = "The user's connections")
     List<ConnectionView> list() {
         return connections.list(currentUser.id()).stream().map(ConnectionView::of).toList();
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "One connection")
+    @ApiResponse(responseCode = "200", description = "The connection")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
     ConnectionView get(@PathVariable String id) {
         return ConnectionView.of(connections.get(currentUser.id(), ApiProblem.idOrNotFound(id, "connection")));
     }
 
     @PatchMapping("/{id}")
     @Operation(summary = "Change settings; absent fields stay, \"\" as writeCalendarId means the primary calendar")
+    @ApiResponse(responseCode = "200", description = "The connection with its new settings")
+    @ApiResponse(responseCode = "400", description = "`invalid_settings`, `validation_failed`")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
+    @ApiResponse(responseCode = "409", description = "`concurrent_update`: it changed meanwhile, read it again")
     ConnectionView patch(@PathVariable String id, @Valid @RequestBody SettingsPatch patch) {
         return ConnectionView.of(connections.updateSettings(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"), patch));
     }
 
     @GetMapping("/{id}/calendars")
     @Operation(summary = "The account's calendars, read from the provider now")
+    @ApiResponse(responseCode = "200", description = "The account's calendars")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too); "
+            + "`not_found_at_provider`")
+    @ApiResponse(responseCode = "409", description = "`needs_reauth`: the provider no longer accepts the grant, reconnect; "
+            + "`provider_unavailable`, `provider_not_configured`: its provider is not (fully) set up here")
+    @ApiResponse(responseCode = "502", description = "`provider_error`: the provider failed")
+    @ApiResponse(responseCode = "503", description = "`provider_rate_limited`: the provider is rate limiting; retry after "
+            + "Retry-After seconds")
     List<CalendarInfo> calendars(@PathVariable String id) {
         return connections.refreshCalendars(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"));
     }
 
     @PostMapping("/{id}/test")
     @Operation(summary = "One cheap provider call: does the connection work?")
+    @ApiResponse(responseCode = "200", description = "Whether one provider call worked (provider faults are reported here, not "
+            + "as errors)")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
+    @ApiResponse(responseCode = "409", description = "`provider_unavailable`, `provider_not_configured`: its provider is not "
+            + "(fully) set up here")
     TestResult test(@PathVariable String id) {
         return connections.test(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"));
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Disconnect: revoke at the provider where possible and delete the tokens")
+    @ApiResponse(responseCode = "204", description = "Disconnected: revoked at the provider where possible, tokens deleted")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
     ResponseEntity<Void> disconnect(@PathVariable String id) {
         connections.disconnect(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"));
         return ResponseEntity.status(HttpStatus.NO_CONTENT).build();

@@ -3,8 +3,10 @@ package io.calbridge.connection;
 import io.calbridge.connection.OAuthFlow.AuthorizationStart;
 import io.calbridge.connection.OAuthFlow.Outcome;
 import io.calbridge.platform.security.CurrentUser;
+import io.calbridge.platform.web.ApiExamples;
 import io.calbridge.platform.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.Map;
@@ -35,6 +37,12 @@ class OAuthController {
 
     @PostMapping("/api/v1/connections/{provider}/authorize")
     @Operation(summary = "Start connecting an account: send the user's browser to authorizationUrl")
+    @ApiExamples(request = "authorize-request", response = "authorize-response")
+    @ApiResponse(responseCode = "200", description = "Where to send the browser, and until when")
+    @ApiResponse(responseCode = "400", description = "`return_url_not_allowed`: returnUrl is not under "
+            + "CALBRIDGE_ALLOWED_RETURN_URLS")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such provider")
+    @ApiResponse(responseCode = "409", description = "`provider_not_configured`: the provider has no OAuth client here")
     AuthorizationStart authorize(@PathVariable String provider, @RequestBody(required = false) AuthorizeRequest body) {
         String userId = currentUser.id();
         return flow.start(userId, provider, body == null ? null : body.returnUrl());
@@ -42,6 +50,14 @@ class OAuthController {
 
     @GetMapping("/oauth/{provider}/callback")
     @Operation(summary = "The provider sends the browser here; redirects to the returnUrl, or answers JSON without one")
+    @ApiResponse(responseCode = "200", description = "Without a returnUrl: {connectionId, status: connected}")
+    @ApiResponse(responseCode = "302", description = "To returnUrl?connectionId=…&status=connected, or "
+            + "returnUrl?status=error&error=<code>")
+    @ApiResponse(responseCode = "400", description = "Without a returnUrl: `missing_state`, `invalid_state`, `wrong_provider`, "
+            + "`state_expired`, `access_denied` (or the provider's other error), `missing_code`, `token_exchange_failed`")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such provider")
+    @ApiResponse(responseCode = "409", description = "`provider_not_configured`")
+    @ApiResponse(responseCode = "502", description = "`token_exchange_failed`, `account_lookup_failed`: the provider failed")
     ResponseEntity<?> callback(@PathVariable String provider, @RequestParam(required = false) String code,
             @RequestParam(required = false) String state, @RequestParam(required = false) String error) {
         Outcome outcome = flow.complete(provider, code, state, error);

@@ -4,6 +4,7 @@ import io.calbridge.provider.Capability;
 import io.calbridge.provider.ProviderDescriptor;
 import io.calbridge.provider.ProviderRegistry;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +27,7 @@ class ProvidersController {
 
     @GetMapping("/api/v1/providers")
     @Operation(summary = "The calendar providers this calbridge can connect, and what each can do")
+    @ApiResponse(responseCode = "200", description = "The providers")
     List<ProviderView> providers() {
         return providers.all().stream().map(p -> {
             ProviderDescriptor d = p.descriptor();

@@ -3,9 +3,11 @@ package io.calbridge.event;
 import io.calbridge.connection.Connection;
 import io.calbridge.connection.ConnectionService;
 import io.calbridge.platform.security.CurrentUser;
+import io.calbridge.platform.web.ApiExamples;
 import io.calbridge.platform.web.ApiProblem;
 import io.calbridge.provider.CalendarInfo;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +48,10 @@ class EventController {
 
     @GetMapping
     @Operation(summary = "Events overlapping [from, to) (RFC 3339; default: the next 7 days), optionally of one connection")
+    @ApiExamples(response = "events-response")
+    @ApiResponse(responseCode = "200", description = "The events, by start")
+    @ApiResponse(responseCode = "400", description = "`invalid_range`, `invalid_parameter` (from or to not RFC 3339 with offset)")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
     List<EventView> list(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) String connectionId) {
         String userId = currentUser.id();
@@ -64,6 +70,9 @@ class EventController {
 
     @GetMapping("/upcoming")
     @Operation(summary = "The next events from now (limit 1-100, default 10)")
+    @ApiExamples(response = "events-response")
+    @ApiResponse(responseCode = "200", description = "The next events, by start")
+    @ApiResponse(responseCode = "400", description = "`invalid_limit`, `invalid_parameter` (limit not a number)")
     List<EventView> upcoming(@RequestParam(defaultValue = "10") int limit) {
         if (limit < 1 || limit > 100) {
             throw ApiProblem.badRequest("invalid_limit", "limit must be between 1 and 100");

@@ -2,6 +2,7 @@ package io.calbridge.event;
 
 import io.calbridge.provider.EventTime;
 import io.calbridge.provider.RemoteEvent;
+import io.calbridge.provider.TimeZones;
 import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -170,7 +171,7 @@ public class EventStore {
         }
         Instant startAt = instant(start, calendarZone);
         Instant endAt = instant(end, calendarZone);
-        String zone = start.timeZone() != null ? start.timeZone() : calendarZone.getId();
+        String zone = start.timeZone() != null ? start.timeZone() : TimeZones.name(calendarZone);
         return new Object[] {connectionId, calendarId, e.externalId(), userId, e.status() == null ? "confirmed" : e.status(),
                 e.title(), e.description(), e.location(), Timestamp.from(startAt), Timestamp.from(endAt.isBefore(startAt) ? startAt : endAt),
                 start.isAllDay(), date(start.date()), date(end.date()), zone, e.transparent(), e.selfResponse(),

@@ -2,6 +2,7 @@ package io.calbridge.sync;
 
 import io.calbridge.platform.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -27,6 +28,8 @@ class GoogleWebhookController {
 
     @PostMapping("/webhooks/google")
     @Operation(summary = "Google Calendar push notification (X-Goog-* headers)")
+    @ApiResponse(responseCode = "200", description = "Taken: a sync of the channel's connection follows")
+    @ApiResponse(responseCode = "403", description = "`unknown_channel`: no such channel, or a wrong token or resource id")
     ResponseEntity<Void> notify(@RequestHeader(name = "X-Goog-Channel-ID", required = false) String channelId,
             @RequestHeader(name = "X-Goog-Channel-Token", required = false) String token,
             @RequestHeader(name = "X-Goog-Resource-ID", required = false) String resourceId,

@@ -4,6 +4,7 @@ import io.calbridge.connection.ConnectionService;
 import io.calbridge.platform.security.CurrentUser;
 import io.calbridge.platform.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
@@ -55,6 +56,8 @@ class SyncController {
 
     @PostMapping("/api/v1/connections/{id}/sync")
     @Operation(summary = "Sync the connection now, ahead of waiting jobs ({full: true} for a full resync): 202 {jobId}")
+    @ApiResponse(responseCode = "202", description = "Queued: {jobId}")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
     ResponseEntity<Map<String, UUID>> syncNow(@PathVariable String id, @RequestBody(required = false) SyncRequest body) {
         UUID connectionId = ApiProblem.idOrNotFound(id, "connection");
         connections.get(currentUser.id(), connectionId);
@@ -64,6 +67,8 @@ class SyncController {
 
     @GetMapping("/api/v1/sync-jobs/{id}")
     @Operation(summary = "One queued job and its state")
+    @ApiResponse(responseCode = "200", description = "The job")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such sync job of the user's (a malformed id too)")
     JobView job(@PathVariable String id) {
         String userId = currentUser.id();
         return queue.find(ApiProblem.idOrNotFound(id, "sync job")).filter(job -> job.userId().equals(userId)).map(JobView::of)
@@ -72,6 +77,9 @@ class SyncController {
 
     @GetMapping("/api/v1/sync-logs")
     @Operation(summary = "Sync runs, newest first (limit 1-200, default 50)")
+    @ApiResponse(responseCode = "200", description = "The runs, newest first")
+    @ApiResponse(responseCode = "400", description = "`invalid_limit`, `invalid_parameter`")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
     List<SyncLogs.Entry> syncLogs(@RequestParam(required = false) String connectionId, @RequestParam(defaultValue = "50") int limit) {
         if (limit < 1 || limit > 200) {
             throw ApiProblem.badRequest("invalid_limit", "limit must be between 1 and 200");
@@ -87,6 +95,8 @@ class SyncController {
 
     @GetMapping("/api/v1/admin/sync-jobs")
     @Operation(summary = "Admin: jobs by status (default: FAILED, DEAD and PARKED ones)")
+    @ApiResponse(responseCode = "200", description = "The jobs")
+    @ApiResponse(responseCode = "400", description = "`invalid_status`, `invalid_limit`, `invalid_parameter`")
     List<JobView> problemJobs(@RequestParam(required = false) String status, @RequestParam(defaultValue = "100") int limit) {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiProblem.badRequest("invalid_status", "status must be one of " + STATUSES);
@@ -99,6 +109,9 @@ class SyncController {
 
     @PostMapping("/api/v1/admin/sync-jobs/{id}/retry")
     @Operation(summary = "Admin: run a failed, dead or parked job again from a fresh start")
+    @ApiResponse(responseCode = "202", description = "Queued again")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such sync job")
+    @ApiResponse(responseCode = "409", description = "`not_retryable`: only FAILED, DEAD or PARKED jobs can be retried")
     ResponseEntity<JobView> retry(@PathVariable String id) {
         UUID jobId = ApiProblem.idOrNotFound(id, "sync job");
         SyncJob job = queue.find(jobId).orElseThrow(() -> ApiProblem.notFound("sync job"));

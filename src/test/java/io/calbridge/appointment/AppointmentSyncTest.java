@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -257,6 +259,52 @@ class AppointmentSyncTest extends ApiTest {
     }
 
     @Test
+    void withoutTimeZoneTheStartsOffsetIsTheZoneAndGoogleGetsThatOffsetWithoutAZoneName() {
+        OffsetDateTime start = tomorrowNine.atOffset(ZoneOffset.ofHoursMinutes(5, 30));
+        String title = "Offset call " + UUID.randomUUID();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("title", title);
+        body.put("start", start.toString());
+        body.put("end", start.plusMinutes(45).toString());
+
+        Response accepted = put("tz-offset", body);
+
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+        assertThat(accepted.json().path("timeZone").asText()).isEqualTo("+05:30");
+        assertThat(accepted.json().path("start").asText()).isEqualTo(start.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        awaitState("tz-offset", "SYNCED");
+        assertThat(get("tz-offset").path("timeZone").asText()).isEqualTo("+05:30");
+        assertThat(get("tz-offset").path("end").asText()).endsWith("+05:30");
+        // what calbridge sent: the offset in dateTime, no timeZone (Google refuses "+05:30" as one, and so does the emulator)
+        JsonNode sent = sentInsert(title);
+        assertThat(OffsetDateTime.parse(sent.path("start").path("dateTime").asText())).isEqualTo(start);
+        assertThat(sent.path("start").has("timeZone")).isFalse();
+        assertThat(sent.path("end").has("timeZone")).isFalse();
+        EventSnapshot stored = live().stream().filter(e -> e.summary().equals(title)).findFirst().orElseThrow();
+        JsonNode storedJson = io.calbridge.testing.Api.JSON.readTree(stored.json());
+        assertThat(OffsetDateTime.parse(storedJson.path("start").path("dateTime").asText()).toInstant()).isEqualTo(tomorrowNine);
+        assertThat(storedJson.path("start").has("timeZone")).isFalse();
+    }
+
+    @Test
+    void withoutTimeZoneAStartInUtcIsShownAndSentAsUtc() {
+        String title = "UTC call " + UUID.randomUUID();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("title", title);
+        body.put("start", tomorrowNine.toString());
+        body.put("end", tomorrowNine.plus(Duration.ofMinutes(30)).atOffset(ZoneOffset.UTC).toString().replace("Z", "+00:00"));
+
+        Response accepted = put("tz-utc", body);
+
+        assertThat(accepted.json().path("timeZone").asText()).as(accepted.toString()).isEqualTo("UTC");
+        awaitState("tz-utc", "SYNCED");
+        assertThat(get("tz-utc").path("timeZone").asText()).isEqualTo("UTC");
+        JsonNode sent = sentInsert(title);
+        assertThat(sent.path("start").path("timeZone").asText()).isEqualTo("UTC");
+        assertThat(OffsetDateTime.parse(sent.path("start").path("dateTime").asText()).toInstant()).isEqualTo(tomorrowNine);
+    }
+
+    @Test
     void badAppointmentsAreRefusedAndChangeNothing() {
         Map<String, Object> endBeforeStart = appointment("Backwards", tomorrowNine, 30);
         endBeforeStart.put("end", tomorrowNine.minusSeconds(60).toString());
@@ -311,6 +359,14 @@ class AppointmentSyncTest extends ApiTest {
     private JsonNode awaitState(String id, String state) {
         Await.until(id + " reaches " + state, PATIENCE, () -> state.equals(destination(id).path("state").asText()));
         return destination(id);
+    }
+
+    /** The body of the events.insert the emulator received for the event with this title. */
+    private JsonNode sentInsert(String title) {
+        return google.receivedRequests().stream()
+                .filter(r -> r.startsWith("POST ") && r.contains("/events") && r.contains(title))
+                .map(r -> io.calbridge.testing.Api.JSON.readTree(r.substring(r.indexOf('\n') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no events.insert of " + title));
     }
 
     /** The events in the account's primary calendar that are not cancelled. */

@@ -140,6 +140,41 @@ class ConflictsApiTest extends ApiTest {
                 .containsExactly(MONDAY.minusDays(3) + "T16:30:00+01:00", MONDAY + "T11:30:00+01:00");
     }
 
+    /** The example (a Tuesday evening in India), on a Tuesday ahead of now so that its alternatives are not past. */
+    @Test
+    void withoutTimeZoneTheStartsOffsetIsTheZoneOfWorkingHoursAndOfTheAnswer() {
+        LocalDate tuesday = MONDAY.plusDays(1);
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("start", tuesday + "T20:45:00+05:30");
+        request.put("end", tuesday + "T21:30:00+05:30");
+
+        Response response = api.post("/api/v1/availability/conflicts", Caller.service(uniqueUser()), request);
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        JsonNode body = response.json();
+        assertThat(body.path("timeZone").asText()).isEqualTo("+05:30");
+        assertThat(body.path("free").asBoolean()).isTrue();
+        assertThat(body.path("outsideWorkingHours").asBoolean()).as("after 17:00 in +05:30").isTrue();
+        // 45 minutes on the 30-minute grid of 09:00-17:00 in +05:30: 16:00 is the day's last, 09:00 the next morning's first
+        assertThat(body.path("alternatives").valueStream().map(a -> a.path("start").asText() + "/" + a.path("end").asText()))
+                .containsExactly(tuesday + "T16:00:00+05:30/" + tuesday + "T16:45:00+05:30",
+                        tuesday.plusDays(1) + "T09:00:00+05:30/" + tuesday.plusDays(1) + "T09:45:00+05:30");
+    }
+
+    @Test
+    void withoutTimeZoneAStartInUtcAnswersInTheZoneNamedUtc() {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("start", MONDAY + "T10:00:00Z");
+        request.put("end", MONDAY + "T10:30:00+00:00");
+
+        JsonNode body = api.post("/api/v1/availability/conflicts", Caller.service(uniqueUser()), request).json();
+
+        assertThat(body.path("timeZone").asText()).isEqualTo("UTC");
+        assertThat(body.path("outsideWorkingHours").asBoolean()).isFalse();
+        assertThat(body.path("alternatives").valueStream().map(a -> a.path("start").asText()))
+                .containsExactly(MONDAY + "T09:30:00Z", MONDAY + "T10:30:00Z");
+    }
+
     static Map<String, Object> proposal(LocalDate day, String start, String end, int bufferMinutes) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("start", at(day, start).atZone(BERLIN).toOffsetDateTime().toString());

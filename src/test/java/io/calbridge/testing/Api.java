@@ -87,7 +87,8 @@ public final class Api {
 
     /** Any request, body sent as given (for malformed input). */
     public Response send(String method, String path, Caller caller, String body, String contentType) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : baseUrl + path))
+        URI uri = URI.create(path.startsWith("http") ? path : baseUrl + path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
@@ -96,7 +97,11 @@ public final class Api {
         caller.headers().forEach(request::header);
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().map(), response.body());
+            Response answer = new Response(response.statusCode(), response.headers().map(), response.body());
+            if (uri.toString().startsWith(baseUrl)) {
+                AnsweredRequests.record(method, uri, answer);
+            }
+            return answer;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.calbridge.platform.crypto;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ class TokenKeyController {
 
     @PostMapping("/reencrypt")
     @Operation(summary = "Re-encrypt every stored secret under the first key of CALBRIDGE_TOKEN_KEYS")
+    @ApiResponse(responseCode = "200", description = "{keyId, reencrypted}: the key now sealing every secret, and how many were "
+            + "re-sealed")
     Map<String, Object> reencrypt() {
         int count = owners.stream().mapToInt(owner -> owner.reencryptAll(cipher)).sum();
         log.info("re-encrypted {} secrets under key {}", count, cipher.primaryKeyId());

@@ -1,5 +1,6 @@
 package io.calbridge.platform.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -11,6 +12,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The container's error page (failures outside MVC) answers problem+json too, never an HTML page or a stack trace. */
+@Hidden
 @RestController
 class ProblemErrorController implements ErrorController {
 

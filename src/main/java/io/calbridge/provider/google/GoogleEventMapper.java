@@ -12,6 +12,7 @@ import io.calbridge.provider.Attendee;
 import io.calbridge.provider.EventDraft;
 import io.calbridge.provider.EventTime;
 import io.calbridge.provider.RemoteEvent;
+import io.calbridge.provider.TimeZones;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -83,7 +84,7 @@ final class GoogleEventMapper {
             DateTime value = time.getDateTime();
             String zone = firstNonBlank(time.getTimeZone(), fallbackZone);
             if (zone == null) {
-                zone = ZoneOffset.ofTotalSeconds(value.getTimeZoneShift() * 60).getId();
+                zone = TimeZones.name(ZoneOffset.ofTotalSeconds(value.getTimeZoneShift() * 60));
             }
             return EventTime.at(Instant.ofEpochMilli(value.getValue()), zone);
         }
@@ -97,14 +98,17 @@ final class GoogleEventMapper {
         return null;
     }
 
-    /** Google's event time for one of ours: an RFC 3339 time in the event's own offset plus its zone, or a date. */
+    /**
+     * Google's event time for one of ours: an RFC 3339 time in the event's own offset, or a date. Google takes only
+     * IANA names as {@code timeZone}: an event in an offset ({@code +05:30}) is sent as that offset alone.
+     */
     static EventDateTime toGoogle(EventTime time) {
         if (time.isAllDay()) {
             return new EventDateTime().setDate(new DateTime(time.date().toString()));
         }
         int offsetMinutes = offsetSeconds(time.instant(), time.timeZone()) / 60;
         EventDateTime result = new EventDateTime().setDateTime(new DateTime(time.instant().toEpochMilli(), offsetMinutes));
-        if (time.timeZone() != null && !time.timeZone().isBlank()) {
+        if (TimeZones.isIanaName(time.timeZone())) {
             result.setTimeZone(time.timeZone());
         }
         return result;

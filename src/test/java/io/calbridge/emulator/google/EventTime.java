@@ -1,6 +1,5 @@
 package io.calbridge.emulator.google;
 
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -8,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,6 +19,12 @@ record EventTime(Instant instant, LocalDate date, String timeZone) {
 
     private static final DateTimeFormatter INSTANCE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter INSTANCE_DATE = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final Set<String> ZONE_NAMES = Set.copyOf(ZoneId.getAvailableZoneIds());
+
+    /** Whether Google takes this as a time zone: an IANA name ({@code Europe/Berlin}, {@code UTC}), not an offset. */
+    static boolean isZoneName(String timeZone) {
+        return ZONE_NAMES.contains(timeZone);
+    }
 
     static EventTime timed(Instant instant, String timeZone) {
         return new EventTime(instant, null, timeZone);
@@ -73,12 +79,9 @@ record EventTime(Instant instant, LocalDate date, String timeZone) {
         String date = Json.text(node, "date");
         String dateTime = Json.text(node, "dateTime");
         String timeZone = Json.text(node, "timeZone");
-        if (timeZone != null) {
-            try {
-                ZoneId.of(timeZone);
-            } catch (DateTimeException e) {
-                throw GoogleApiException.invalid("Invalid time zone definition for " + which + " time.");
-            }
+        if (timeZone != null && !isZoneName(timeZone)) {
+            // as Google: an IANA name or nothing; "Z" or "+05:30" are offsets, which belong in dateTime
+            throw GoogleApiException.invalid("Invalid time zone definition for " + which + " time.");
         }
         if (date != null && dateTime != null) {
             throw GoogleApiException.invalid("Invalid " + which + " time.");

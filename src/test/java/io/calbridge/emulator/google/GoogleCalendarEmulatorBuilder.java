@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /** Settings of a {@link GoogleCalendarEmulator}; {@code GoogleCalendarEmulator.builder()...start()}. */
 public final class GoogleCalendarEmulatorBuilder {
@@ -15,7 +14,7 @@ public final class GoogleCalendarEmulatorBuilder {
     int port;
     Clock clock = Clock.systemUTC();
     String defaultAccount = GoogleCalendarEmulator.DEFAULT_ACCOUNT;
-    ZoneId defaultTimeZone = ZoneOffset.UTC;
+    ZoneId defaultTimeZone = ZoneId.of("UTC");
     Duration accessTokenLifetime = Duration.ofHours(1);
     boolean autoApprove;
     boolean enforceScopes = true;

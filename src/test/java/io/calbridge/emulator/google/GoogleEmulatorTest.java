@@ -147,6 +147,32 @@ class GoogleEmulatorTest {
     }
 
     @Test
+    void anOffsetAsTimeZoneIsRefusedAsGoogleDoesAndUtcIsNamedUtc() throws Exception {
+        for (String offset : List.of("Z", "+05:30", "UTC+05:30")) {
+            String body = """
+                    {"summary":"Offset","start":{"dateTime":"2026-03-03T10:00:00+05:30","timeZone":"%s"},
+                     "end":{"dateTime":"2026-03-03T11:00:00+05:30"}}""".formatted(offset);
+            Answer refused = send("POST", "/calendar/v3/calendars/primary/events", body);
+            assertThat(refused.status()).as(offset).isEqualTo(400);
+            assertThat(refused.json().path("error").path("message").asString()).as(offset)
+                    .isEqualTo("Invalid time zone definition for start time.");
+        }
+        Answer offsetOnly = send("POST", "/calendar/v3/calendars/primary/events", """
+                {"summary":"Offset","start":{"dateTime":"2026-03-03T10:00:00+05:30"},"end":{"dateTime":"2026-03-03T11:00:00+05:30"}}""");
+        Answer utc = send("POST", "/calendar/v3/calendars/primary/events", """
+                {"summary":"UTC","start":{"dateTime":"2026-03-03T10:00:00Z","timeZone":"UTC"},
+                 "end":{"dateTime":"2026-03-03T11:00:00Z","timeZone":"UTC"}}""");
+
+        assertThat(offsetOnly.status()).as(offsetOnly.raw().body()).isEqualTo(200);
+        assertThat(offsetOnly.json().path("start").has("timeZone")).isFalse();
+        assertThat(utc.status()).as(utc.raw().body()).isEqualTo(200);
+        assertThat(utc.json().path("start").path("timeZone").asString()).isEqualTo("UTC");
+        // the default account's calendar and its list answer name their zone as Google does: UTC, not Java's "Z"
+        assertThat(get("/calendar/v3/users/me/calendarList").json().path("items").path(0).path("timeZone").asString()).isEqualTo("UTC");
+        assertThat(get("/calendar/v3/calendars/primary/events").json().path("timeZone").asString()).isEqualTo("UTC");
+    }
+
+    @Test
     void deletingTwiceAnswers410AndAnUnknownEvent404() throws Exception {
         String id = google.insertEvent(ACCOUNT, timedEvent("Doomed", "2026-03-03T10:00:00Z", "2026-03-03T11:00:00Z"));
 

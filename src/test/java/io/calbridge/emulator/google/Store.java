@@ -79,6 +79,9 @@ final class Store {
     }
 
     private CalendarData newCalendar(Account account, String id, String summary, boolean primary, ZoneId zone) {
+        if (!EventTime.isZoneName(zone.getId())) {
+            throw new IllegalArgumentException("a Google calendar's time zone is an IANA name like UTC, not " + zone.getId());
+        }
         int number = calendarNumbers.incrementAndGet();
         String resourceId = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(20));
         CalendarData calendar = new CalendarData(number, id, account.email, primary, zone, summary,

@@ -162,10 +162,10 @@ class GoogleEventMapperTest {
     }
 
     @Test
-    void timeWithoutAnyZoneKeepsItsWrittenOffset() {
+    void timeWithoutAnyZoneKeepsItsWrittenOffsetAndUtcIsNamedUtc() {
         RemoteEvent event = GoogleEventMapper.toRemote(parse("conference-without-hangout-link.json", Event.class), CALENDAR, null);
 
-        assertThat(event.start()).isEqualTo(EventTime.at(Instant.parse("2026-07-23T17:00:00Z"), "Z"));
+        assertThat(event.start()).isEqualTo(EventTime.at(Instant.parse("2026-07-23T17:00:00Z"), "UTC"));
         assertThat(event.selfResponse()).as("someone else's event, no self attendee").isNull();
     }
 
@@ -200,6 +200,30 @@ class GoogleEventMapperTest {
         RemoteEvent back = GoogleEventMapper.toRemote(GsonFactory.getDefaultInstance().fromString(json, Event.class), CALENDAR, null);
         assertThat(back.start()).isEqualTo(draft.start());
         assertThat(back.end()).isEqualTo(draft.end());
+    }
+
+    @Test
+    void draftInAnOffsetIsSentAsThatOffsetWithoutAZoneName() {
+        EventDraft draft = new EventDraft("k-offset", "Call", null, null, EventTime.at(Instant.parse("2027-03-16T15:15:00Z"), "+05:30"),
+                EventTime.at(Instant.parse("2027-03-16T16:00:00Z"), "+05:30"), List.of(), false);
+
+        Event event = GoogleEventMapper.newEvent("cboffset", draft);
+
+        assertThat(event.getStart().getDateTime().toStringRfc3339()).isEqualTo("2027-03-16T20:45:00.000+05:30");
+        assertThat(event.getStart().getTimeZone()).as("Google takes only IANA names").isNull();
+        assertThat(event.getEnd().getDateTime().toStringRfc3339()).isEqualTo("2027-03-16T21:30:00.000+05:30");
+        assertThat(event.getEnd().getTimeZone()).isNull();
+    }
+
+    @Test
+    void draftInUtcIsSentWithTheZoneNameUtc() {
+        EventDraft draft = new EventDraft("k-utc", "Call", null, null, EventTime.at(Instant.parse("2027-03-16T15:15:00Z"), "UTC"),
+                EventTime.at(Instant.parse("2027-03-16T16:00:00Z"), "UTC"), List.of(), false);
+
+        Event event = GoogleEventMapper.newEvent("cbutc", draft);
+
+        assertThat(event.getStart().getDateTime().toStringRfc3339()).isEqualTo("2027-03-16T15:15:00.000Z");
+        assertThat(event.getStart().getTimeZone()).isEqualTo("UTC");
     }
 
     @Test
