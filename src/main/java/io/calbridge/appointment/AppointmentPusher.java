@@ -13,6 +13,7 @@ import io.calbridge.provider.WrittenEvent;
 import io.calbridge.sync.JobHandler;
 import io.calbridge.sync.SyncJob;
 import java.time.Clock;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -61,7 +62,7 @@ class AppointmentPusher implements JobHandler {
         String calendarId = target != null && target.calendarId() != null ? target.calendarId() : writeCalendar(connection);
         int calls = 0;
         try {
-            String token = tokens.accessToken(connection.id());
+            UUID connectionId = connection.id();
             String externalId = target == null ? null : target.externalId();
             if (appointment.cancelled()) {
                 if (externalId == null && (target == null || target.calendarId() == null)) {
@@ -70,26 +71,32 @@ class AppointmentPusher implements JobHandler {
                 if (externalId == null) {
                     // an earlier attempt may have created it with its reply lost: find it through its key, then delete
                     calls++;
-                    externalId = provider.createEvent(token, calendarId, draft(appointment, connection, provider)).externalId();
+                    externalId = tokens.call(connectionId, token -> provider.createEvent(token, calendarId,
+                            draft(appointment, connection, provider))).externalId();
                 }
                 calls++;
-                provider.deleteEvent(token, calendarId, externalId);
+                String toDelete = externalId;
+                tokens.run(connectionId, token -> provider.deleteEvent(token, calendarId, toDelete));
                 return synced(appointment, connection, calendarId, externalId, null, 0, 0, 1, calls);
             }
             if (externalId == null) {
                 appointments.attempting(job.userId(), job.appointmentId(), connection.id(), calendarId);
                 calls++;
-                WrittenEvent written = provider.createEvent(token, calendarId, draft(appointment, connection, provider));
+                WrittenEvent written = tokens.call(connectionId, token -> provider.createEvent(token, calendarId,
+                        draft(appointment, connection, provider)));
                 return synced(appointment, connection, calendarId, written.externalId(), written.meetingUrl(), 1, 0, 0, calls);
             }
+            String existing = externalId;
             WrittenEvent written;
             try {
                 calls++;
-                written = provider.updateEvent(token, calendarId, externalId, draft(appointment, connection, provider));
+                written = tokens.call(connectionId, token -> provider.updateEvent(token, calendarId, existing,
+                        draft(appointment, connection, provider)));
             } catch (ProviderException.NotFound deletedOutsideCalbridge) {
                 // the app's change wins: the event comes back (under the same id where the provider allows)
                 calls++;
-                written = provider.createEvent(token, calendarId, draft(appointment, connection, provider));
+                written = tokens.call(connectionId, token -> provider.createEvent(token, calendarId,
+                        draft(appointment, connection, provider)));
             }
             String meetingUrl = written.meetingUrl() != null ? written.meetingUrl() : target.meetingUrl();
             return synced(appointment, connection, calendarId, written.externalId(), meetingUrl, 0, 1, 0, calls);
