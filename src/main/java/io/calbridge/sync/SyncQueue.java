@@ -138,8 +138,8 @@ public class SyncQueue {
         return jdbc.sql("""
                 UPDATE sync_jobs SET done = GREATEST(done, ?), status = CASE WHEN wanted > ? THEN 'PENDING' ELSE 'DONE' END,
                     full_sync = CASE WHEN wanted > ? THEN full_sync ELSE false END, priority = 0,
-                    attempts = CASE WHEN wanted > ? THEN 0 ELSE attempts + 1 END, lease_until = NULL, claimed_by = NULL, last_error = NULL, error_reason = NULL,
-                    next_run_at = ?, updated_at = ?
+                    attempts = CASE WHEN wanted > ? THEN 0 ELSE attempts + 1 END,
+                    lease_until = NULL, claimed_by = NULL, last_error = NULL, error_reason = NULL, next_run_at = ?, updated_at = ?
                 WHERE id = ? AND claimed_by = ? AND status = 'RUNNING'
                 RETURNING status = 'PENDING'""")
                 .params(reached, reached, reached, reached, Timestamp.from(clock.instant().plus(rerunDelay)), now(), job.id(), worker)
