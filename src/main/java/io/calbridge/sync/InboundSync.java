@@ -113,8 +113,10 @@ public class InboundSync {
     private List<CalendarInfo> calendarsToRead(Connection connection, CalendarProvider provider, Counter counter) {
         List<CalendarInfo> known = connection.calendars();
         if (known.isEmpty()) {
-            counter.calls++;
-            known = tokens.call(connection.id(), provider::calendars);
+            known = tokens.call(connection.id(), token -> {
+                counter.calls++; // in here, so that a call repeated after a refresh counts too
+                return provider.calendars(token);
+            });
             connections.rememberCalendars(connection.id(), known);
         }
         List<String> chosen = connection.settings().readCalendarIds();
@@ -200,8 +202,10 @@ public class InboundSync {
             Counter counter) {
         for (int attempt = 1; ; attempt++) {
             try {
-                counter.calls++;
-                return tokens.call(connection.id(), token -> provider.changes(token, calendarId, request));
+                return tokens.call(connection.id(), token -> {
+                    counter.calls++;
+                    return provider.changes(token, calendarId, request);
+                });
             } catch (ProviderException.RateLimited | ProviderException.Transient e) {
                 if (attempt >= properties.pageAttempts()) {
                     throw e;

@@ -105,6 +105,8 @@ class PushStateTest extends ApiTest {
         assertThat(job.path("status").asText()).isEqualTo("DONE");
         int runs = jdbc.sql("SELECT count(*) FROM sync_logs WHERE job_id = ?::uuid").param(jobId).query(Integer.class).single();
         assertThat(job.path("attempts").asInt()).as("the refused runs and the one that worked").isEqualTo(runs).isGreaterThanOrEqualTo(3);
+        assertThat(jdbc.sql("SELECT provider_calls FROM sync_logs WHERE job_id = ?::uuid AND outcome = 'RETRY'").param(jobId)
+                .query(Integer.class).list()).as("a refused run logs both its calls").isNotEmpty().containsOnly(2);
     }
 
     @Test
