@@ -13,6 +13,8 @@ import io.calbridge.provider.WrittenEvent;
 import io.calbridge.sync.JobHandler;
 import io.calbridge.sync.SyncJob;
 import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,43 +61,56 @@ class AppointmentPusher implements JobHandler {
         }
         Target target = appointments.target(job.userId(), job.appointmentId(), connection.id()).orElse(null);
         String calendarId = target != null && target.calendarId() != null ? target.calendarId() : writeCalendar(connection);
-        int calls = 0;
+        // counted inside each call, so that one repeated after a token refresh counts too
+        AtomicInteger calls = new AtomicInteger();
         try {
-            String token = tokens.accessToken(connection.id());
+            UUID connectionId = connection.id();
             String externalId = target == null ? null : target.externalId();
             if (appointment.cancelled()) {
                 if (externalId == null && (target == null || target.calendarId() == null)) {
-                    return synced(appointment, connection, calendarId, null, null, 0, 0, 0, calls); // never reached the provider
+                    return synced(appointment, connection, calendarId, null, null, 0, 0, 0, 0); // never reached the provider
                 }
                 if (externalId == null) {
                     // an earlier attempt may have created it with its reply lost: find it through its key, then delete
-                    calls++;
-                    externalId = provider.createEvent(token, calendarId, draft(appointment, connection, provider)).externalId();
+                    externalId = tokens.call(connectionId, token -> {
+                        calls.incrementAndGet();
+                        return provider.createEvent(token, calendarId, draft(appointment, connection, provider));
+                    }).externalId();
                 }
-                calls++;
-                provider.deleteEvent(token, calendarId, externalId);
-                return synced(appointment, connection, calendarId, externalId, null, 0, 0, 1, calls);
+                String toDelete = externalId;
+                tokens.run(connectionId, token -> {
+                    calls.incrementAndGet();
+                    provider.deleteEvent(token, calendarId, toDelete);
+                });
+                return synced(appointment, connection, calendarId, externalId, null, 0, 0, 1, calls.get());
             }
             if (externalId == null) {
                 appointments.attempting(job.userId(), job.appointmentId(), connection.id(), calendarId);
-                calls++;
-                WrittenEvent written = provider.createEvent(token, calendarId, draft(appointment, connection, provider));
-                return synced(appointment, connection, calendarId, written.externalId(), written.meetingUrl(), 1, 0, 0, calls);
+                WrittenEvent written = tokens.call(connectionId, token -> {
+                    calls.incrementAndGet();
+                    return provider.createEvent(token, calendarId, draft(appointment, connection, provider));
+                });
+                return synced(appointment, connection, calendarId, written.externalId(), written.meetingUrl(), 1, 0, 0, calls.get());
             }
+            String existing = externalId;
             WrittenEvent written;
             try {
-                calls++;
-                written = provider.updateEvent(token, calendarId, externalId, draft(appointment, connection, provider));
+                written = tokens.call(connectionId, token -> {
+                    calls.incrementAndGet();
+                    return provider.updateEvent(token, calendarId, existing, draft(appointment, connection, provider));
+                });
             } catch (ProviderException.NotFound deletedOutsideCalbridge) {
                 // the app's change wins: the event comes back (under the same id where the provider allows)
-                calls++;
-                written = provider.createEvent(token, calendarId, draft(appointment, connection, provider));
+                written = tokens.call(connectionId, token -> {
+                    calls.incrementAndGet();
+                    return provider.createEvent(token, calendarId, draft(appointment, connection, provider));
+                });
             }
             String meetingUrl = written.meetingUrl() != null ? written.meetingUrl() : target.meetingUrl();
-            return synced(appointment, connection, calendarId, written.externalId(), meetingUrl, 0, 1, 0, calls);
+            return synced(appointment, connection, calendarId, written.externalId(), meetingUrl, 0, 1, 0, calls.get());
         } catch (ProviderException e) {
             appointments.failed(job.userId(), job.appointmentId(), connection.id(), "PENDING", describe(e), clock.instant());
-            return Result.failed(e, calls);
+            return Result.failed(e, calls.get());
         }
     }
 

@@ -115,6 +115,24 @@ class AppointmentRepository {
                 .list();
     }
 
+    /**
+     * Events calbridge pushed into the calendar before {@code pushedBefore}, for live appointments overlapping
+     * [{@code from}, {@code to}), that the store does not hold after a full sync: the user deleted them. Those already
+     * shown as deleted are left out.
+     */
+    List<RemoteChange> missingAfterFullSync(UUID connectionId, String calendarId, Instant pushedBefore, Instant from, Instant to) {
+        return jdbc.sql("""
+                SELECT t.user_id, t.appointment_id
+                FROM appointment_events t JOIN appointments a ON a.user_id = t.user_id AND a.appointment_id = t.appointment_id
+                WHERE t.connection_id = ? AND t.calendar_id = ? AND t.external_id IS NOT NULL AND t.updated_at < ?
+                    AND t.remote_change IS DISTINCT FROM 'DELETED' AND a.status <> 'CANCELLED' AND a.start_at < ? AND a.end_at > ?
+                    AND NOT EXISTS (SELECT 1 FROM events e WHERE e.connection_id = t.connection_id AND e.calendar_id = t.calendar_id
+                                    AND e.external_id = t.external_id)""")
+                .params(connectionId, calendarId, ts(pushedBefore), ts(to), ts(from))
+                .query((rs, row) -> new RemoteChange(rs.getString(1), rs.getString(2), "DELETED"))
+                .list();
+    }
+
     /** Sets the remote change of the given appointments' events in the connection, in one statement; rows already so stay untouched. */
     void remoteChange(UUID connectionId, List<RemoteChange> changes) {
         if (changes.isEmpty()) {

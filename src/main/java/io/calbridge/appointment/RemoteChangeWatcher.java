@@ -3,6 +3,7 @@ package io.calbridge.appointment;
 import io.calbridge.appointment.AppointmentRepository.Pushed;
 import io.calbridge.appointment.AppointmentRepository.RemoteChange;
 import io.calbridge.provider.RemoteEvent;
+import io.calbridge.sync.CalendarFullySynced;
 import io.calbridge.sync.RemoteEventsChanged;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Notices when someone moves or deletes, in their calendar, an event calbridge pushed for an appointment, and shows
- * it on the appointment ({@code remoteChange}: MOVED or DELETED). The appointment itself stays the app's to change.
+ * it on the appointment ({@code remoteChange}: MOVED or DELETED), from incremental pages and after full syncs alike.
+ * The appointment itself stays the app's to change.
  * Only what changes is written (one statement per page): most pulled pushed events are calbridge's own writes
  * coming back, and show nothing new.
  */
@@ -40,6 +42,16 @@ class RemoteChangeWatcher {
             }
         }
         appointments.remoteChange(changed.connectionId(), changes);
+    }
+
+    /**
+     * A full listing leaves deleted events out instead of reporting them: after it, an event calbridge pushed that the
+     * store no longer holds was deleted in the calendar.
+     */
+    @EventListener
+    void inspect(CalendarFullySynced synced) {
+        appointments.remoteChange(synced.connectionId(), appointments.missingAfterFullSync(synced.connectionId(), synced.calendarId(),
+                synced.started(), synced.windowStart(), synced.windowEnd()));
     }
 
     /** What the event in the calendar shows against its appointment: DELETED, MOVED, or null (as pushed). */

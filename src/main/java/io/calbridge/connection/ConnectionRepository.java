@@ -127,6 +127,11 @@ class ConnectionRepository {
                 .params(ts(at), outcome, error, id).update();
     }
 
+    /** The provider refuses the connection's tokens although they are fresh: shown as its last outcome, with why. */
+    void recordAuthFailure(UUID id, String outcome, String error) {
+        jdbc.sql("UPDATE connections SET last_sync_outcome = ?, last_sync_error = ? WHERE id = ?").params(outcome, error, id).update();
+    }
+
     List<Connection> findActive() {
         return jdbc.sql("SELECT " + COLUMNS + " FROM connections WHERE status = 'ACTIVE' ORDER BY last_sync_at NULLS FIRST")
                 .query(rowMapper).list();

@@ -68,7 +68,7 @@ public class ConnectionService {
         connections.updateCalendars(id, calendars, clock.instant());
     }
 
-    /** The provider refused the connection's authorization outside a token refresh (e.g. an API answered 401). */
+    /** The provider refused the connection's authorization for good ({@code AuthRevoked}): only a reconnect helps. */
     public void markNeedsReauth(UUID id, String reason) {
         connections.markNeedsReauth(id, reason, clock.instant());
     }
@@ -85,7 +85,8 @@ public class ConnectionService {
     /** Lists the account's calendars at the provider and remembers them on the connection. */
     List<CalendarInfo> refreshCalendars(String userId, UUID id) {
         Connection connection = get(userId, id);
-        List<CalendarInfo> calendars = adapter(connection).calendars(tokens.accessToken(id));
+        CalendarProvider provider = adapter(connection);
+        List<CalendarInfo> calendars = tokens.call(id, provider::calendars);
         connections.updateCalendars(id, calendars, clock.instant());
         return calendars;
     }
@@ -95,11 +96,13 @@ public class ConnectionService {
         Connection connection = get(userId, id);
         long started = System.nanoTime();
         try {
-            adapter(connection).calendars(tokens.accessToken(id));
+            CalendarProvider provider = adapter(connection);
+            tokens.call(id, provider::calendars);
             return new TestResult(true, elapsedMillis(started), null);
         } catch (ProviderException e) {
             String error = e instanceof ProviderException.AuthRevoked ? "needs_reauth"
-                    : e instanceof ProviderException.RateLimited ? "rate_limited" : "provider_error: " + e.getMessage();
+                    : e instanceof ProviderException.RateLimited ? "rate_limited"
+                    : e instanceof ProviderException.Unauthorized ? "auth_failed: " + e.getMessage() : "provider_error: " + e.getMessage();
             return new TestResult(false, elapsedMillis(started), error);
         }
     }

@@ -9,7 +9,11 @@ import io.calbridge.provider.ProviderException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
@@ -22,13 +26,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Hands out valid access tokens for connections, refreshing them ahead of expiry. A refresh locks the connection's
- * row, so concurrent callers (on any instance) wait for the one refresh and then use its result.
+ * row, so concurrent callers (on any instance) wait for the one refresh and then use its result. Provider calls go
+ * through {@link #call}: a token the provider refuses (401, {@link ProviderException.Unauthorized}) is refreshed at
+ * once, whatever its expiry says, because a user who revokes access kills it long before it expires.
  */
 @Service
 public class TokenService implements SecretsOwner {
 
     /** Refresh this long before the provider's expiry, so a token never runs out mid-request. */
     static final Duration REFRESH_AHEAD = Duration.ofMinutes(2);
+
+    /** What a connection whose provider refuses even a fresh access token shows as {@code lastSyncOutcome}. */
+    public static final String AUTH_FAILED = "AUTH_FAILED";
 
     private static final Logger log = LoggerFactory.getLogger(TokenService.class);
 
@@ -48,6 +57,54 @@ public class TokenService implements SecretsOwner {
     }
 
     /**
+     * Calls the provider with the connection's access token. If the provider refuses the token (401), it is refreshed
+     * at once (unless another caller already replaced it) and the call is made once more:
+     * <ul>
+     * <li>{@code invalid_grant} on that refresh: {@link ProviderException.AuthRevoked}, the connection NEEDS_REAUTH;</li>
+     * <li>the fresh token refused as well: {@link ProviderException.Unauthorized}, and the connection shows
+     *     {@value #AUTH_FAILED} with the provider's answer as its last sync error, so it no longer looks healthy.</li>
+     * </ul>
+     * Provider-neutral: an adapter only has to report a refused token as {@code Unauthorized}.
+     */
+    public <T> T call(UUID connectionId, Function<String, T> providerCall) {
+        String token = accessToken(connectionId);
+        try {
+            return providerCall.apply(token);
+        } catch (ProviderException.Unauthorized refused) {
+            log.info("the provider refused the access token of connection {}; refreshing it now", connectionId);
+            String fresh = refreshNow(connectionId, token);
+            try {
+                return providerCall.apply(fresh);
+            } catch (ProviderException.Unauthorized again) {
+                String error = "the provider refused a freshly refreshed access token: " + again.getMessage();
+                connections.recordAuthFailure(connectionId, AUTH_FAILED, error);
+                log.warn("connection {}: {}", connectionId, error);
+                throw new ProviderException.Unauthorized(error, again);
+            }
+        }
+    }
+
+    /** {@link #call} for a provider call that answers nothing. */
+    public void run(UUID connectionId, Consumer<String> providerCall) {
+        call(connectionId, token -> {
+            providerCall.accept(token);
+            return null;
+        });
+    }
+
+    /**
+     * Refreshes the connection's access token now because the provider refused {@code rejected}; if another caller
+     * already replaced that token meanwhile, answers the replacement without a refresh of its own.
+     *
+     * @throws ProviderException.AuthRevoked when the provider refuses the refresh ({@code invalid_grant})
+     * @throws ProviderException.Transient   when the token endpoint fails for now
+     */
+    public String refreshNow(UUID connectionId, String rejected) {
+        return refresh(connectionId, row -> row.access() != null
+                && !Objects.equals(cipher.decrypt(row.access(), accessContext(row.id())), rejected));
+    }
+
+    /**
      * A valid access token for the connection.
      *
      * @throws ProviderException.AuthRevoked when the connection needs the user to reconnect (nothing is retried then)
@@ -61,7 +118,12 @@ public class TokenService implements SecretsOwner {
         if (fresh(row)) {
             return cipher.decrypt(row.access(), accessContext(row.id()));
         }
-        RefreshOutcome outcome = transactions.execute(tx -> refreshLocked(connectionId));
+        return refresh(connectionId, this::fresh);
+    }
+
+    /** Refreshes under the row lock unless the locked row's token is {@code usable} (another caller refreshed meanwhile). */
+    private String refresh(UUID connectionId, Predicate<TokenRow> usable) {
+        RefreshOutcome outcome = transactions.execute(tx -> refreshLocked(connectionId, usable));
         if (outcome.revoked() != null) {
             throw outcome.revoked();
         }
@@ -69,12 +131,12 @@ public class TokenService implements SecretsOwner {
     }
 
     /** Runs with the row locked; re-checks, because another caller may have refreshed while this one waited. */
-    private RefreshOutcome refreshLocked(UUID connectionId) {
+    private RefreshOutcome refreshLocked(UUID connectionId, Predicate<TokenRow> usable) {
         TokenRow row = connections.lockTokens(connectionId).orElseThrow(() -> ApiProblem.notFound("connection"));
         if (row.status() == ConnectionStatus.NEEDS_REAUTH) {
             return RefreshOutcome.revoked(new ProviderException.AuthRevoked("connection needs reauthorization", null));
         }
-        if (fresh(row)) {
+        if (usable.test(row)) {
             return RefreshOutcome.token(cipher.decrypt(row.access(), accessContext(row.id())));
         }
         String refreshToken = cipher.decrypt(row.refresh(), refreshContext(row.id()));

@@ -12,9 +12,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -76,7 +76,7 @@ public class EventStore {
         if (page.isEmpty()) {
             return new PageResult(0, 0, 0); // the usual incremental page when nothing changed: no SQL at all
         }
-        Set<String> known = existingIds(connectionId, calendarId, page);
+        Map<String, String> known = storedEtags(connectionId, calendarId, page);
         List<Object[]> upserts = new ArrayList<>();
         List<Object[]> deletes = new ArrayList<>();
         int created = 0;
@@ -92,10 +92,10 @@ public class EventStore {
                 continue;
             }
             upserts.add(row);
-            if (known.contains(event.externalId())) {
-                updated++;
-            } else {
+            if (!known.containsKey(event.externalId())) {
                 created++;
+            } else if (event.etag() == null || !event.etag().equals(known.get(event.externalId()))) {
+                updated++; // a full sync rewrites every event it sees; only a new version (etag) is an update
             }
         }
         template.batchUpdate(UPSERT, upserts);
@@ -156,10 +156,15 @@ public class EventStore {
         return jdbc.sql("SELECT count(*) FROM events WHERE connection_id = ?").param(connectionId).query(Integer.class).single();
     }
 
-    private Set<String> existingIds(UUID connectionId, String calendarId, List<RemoteEvent> page) {
+    /** The stored events among the page's, with their etags (null where the provider gave none). */
+    private Map<String, String> storedEtags(UUID connectionId, String calendarId, List<RemoteEvent> page) {
         String[] ids = page.stream().map(RemoteEvent::externalId).toArray(String[]::new);
-        return new HashSet<>(jdbc.sql("SELECT external_id FROM events WHERE connection_id = ? AND calendar_id = ? AND external_id = ANY (?)")
-                .params(connectionId, calendarId, ids).query(String.class).list());
+        Map<String, String> etags = new HashMap<>();
+        jdbc.sql("SELECT external_id, etag FROM events WHERE connection_id = ? AND calendar_id = ? AND external_id = ANY (?)")
+                .params(connectionId, calendarId, ids).query(rs -> {
+                    etags.put(rs.getString(1), rs.getString(2));
+                });
+        return etags;
     }
 
     private Object[] row(UUID connectionId, String userId, String calendarId, ZoneId calendarZone, RemoteEvent e, long generation,

@@ -32,6 +32,16 @@ public abstract sealed class ProviderException extends RuntimeException {
         }
     }
 
+    /**
+     * The provider did not accept the access token (HTTP 401): it may have died early, or the user revoked the grant.
+     * Only a token refresh can tell which; calbridge refreshes at once and calls once more (see the token service).
+     */
+    public static final class Unauthorized extends ProviderException {
+        public Unauthorized(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The calendar or event does not exist (any more). */
     public static final class NotFound extends ProviderException {
         public NotFound(String message, Throwable cause) {

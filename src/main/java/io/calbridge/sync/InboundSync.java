@@ -104,7 +104,8 @@ public class InboundSync {
             }
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             log.warn("sync of connection {} failed: {}", connectionId, error);
-            connections.recordSync(connectionId, "FAILED", error);
+            // a provider that refuses even a fresh token stays visible as such, not as any failure
+            connections.recordSync(connectionId, e instanceof ProviderException.Unauthorized ? TokenService.AUTH_FAILED : "FAILED", error);
             return new Outcome("FAILED", counter.created, counter.updated, counter.deleted, counter.calls, e);
         }
     }
@@ -112,8 +113,10 @@ public class InboundSync {
     private List<CalendarInfo> calendarsToRead(Connection connection, CalendarProvider provider, Counter counter) {
         List<CalendarInfo> known = connection.calendars();
         if (known.isEmpty()) {
-            counter.calls++;
-            known = provider.calendars(tokens.accessToken(connection.id()));
+            known = tokens.call(connection.id(), token -> {
+                counter.calls++; // in here, so that a call repeated after a refresh counts too
+                return provider.calendars(token);
+            });
             connections.rememberCalendars(connection.id(), known);
         }
         List<String> chosen = connection.settings().readCalendarIds();
@@ -183,6 +186,8 @@ public class InboundSync {
         }
         if (full) {
             counter.deleted += events.deleteNotSeen(connection.id(), calendar.id(), generation);
+            publisher.publishEvent(new CalendarFullySynced(connection.id(), calendar.id(), now, now.minus(properties.windowPast()),
+                    now.plus(properties.windowFuture())));
         }
         states.save(connection.id(), calendar.id(), nextSyncCursor, generation, full, clock.instant());
         pushChannels.ensureWatching(connection, provider, calendar.id(), state.channelExpiresAt());
@@ -191,14 +196,16 @@ public class InboundSync {
     /**
      * One page, riding out rate limits and passing faults: a few attempts, waiting as the provider asks
      * (Retry-After) or with growing, jittered pauses. A fresh token per attempt: one that expires mid-sync is
-     * refreshed and the sync goes on.
+     * refreshed and the sync goes on; one the provider refuses is refreshed at once (see {@link TokenService#call}).
      */
     private ChangePage fetchPage(Connection connection, CalendarProvider provider, String calendarId, ChangeRequest request,
             Counter counter) {
         for (int attempt = 1; ; attempt++) {
             try {
-                counter.calls++;
-                return provider.changes(tokens.accessToken(connection.id()), calendarId, request);
+                return tokens.call(connection.id(), token -> {
+                    counter.calls++;
+                    return provider.changes(token, calendarId, request);
+                });
             } catch (ProviderException.RateLimited | ProviderException.Transient e) {
                 if (attempt >= properties.pageAttempts()) {
                     throw e;

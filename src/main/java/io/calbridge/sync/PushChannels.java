@@ -83,8 +83,8 @@ class PushChannels {
             return;
         }
         try {
-            PushChannel opened = provider.watch(tokens.accessToken(connection.id()), calendarId,
-                    properties.publicUrl() + "/webhooks/" + provider.id(), now.plus(LIFETIME));
+            PushChannel opened = tokens.call(connection.id(), token -> provider.watch(token, calendarId,
+                    properties.publicUrl() + "/webhooks/" + provider.id(), now.plus(LIFETIME)));
             jdbc.sql("""
                     INSERT INTO push_channels (channel_id, connection_id, provider, calendar_id, resource_id, token_hash, expires_at, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
@@ -144,8 +144,9 @@ class PushChannels {
 
     private void stop(CalendarProvider provider, Channel channel) {
         try {
-            provider.stopWatch(tokens.accessToken(channel.connectionId()), new PushChannel(channel.channelId(), channel.resourceId(),
-                    channel.calendarId(), null, channel.expiresAt()));
+            PushChannel stopped = new PushChannel(channel.channelId(), channel.resourceId(), channel.calendarId(), null,
+                    channel.expiresAt());
+            tokens.run(channel.connectionId(), token -> provider.stopWatch(token, stopped));
         } catch (ProviderException e) {
             log.info("stopping push channel {} failed (it expires by itself): {}", channel.channelId(), e.toString());
         }

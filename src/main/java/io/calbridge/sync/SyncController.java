@@ -52,17 +52,29 @@ class SyncController {
             return new JobView(job.id(), job.kind(), job.connectionId(), job.appointmentId(), job.status(), job.attempts(),
                     job.nextRunAt(), job.errorReason(), job.lastError(), job.createdAt(), job.updatedAt());
         }
+
+        /** A finished job whose queue row went on to a newer job: as its logged runs tell it. */
+        static JobView finished(UUID id, SyncLogs.FinishedJob job) {
+            String status = "SUCCESS".equals(job.lastOutcome()) ? "DONE" : "DEAD";
+            return new JobView(id, job.kind(), job.connectionId(), job.appointmentId(), status, job.runs(), null, null,
+                    "DONE".equals(status) ? null : job.lastError(), job.firstStarted(), job.lastEnded());
+        }
+    }
+
+    /** {@code coalesced}: the request joined a pull of the connection that had not finished yet, which covers it. */
+    record SyncAccepted(UUID jobId, boolean coalesced) {
     }
 
     @PostMapping("/api/v1/connections/{id}/sync")
-    @Operation(summary = "Sync the connection now, ahead of waiting jobs ({full: true} for a full resync): 202 {jobId}")
-    @ApiResponse(responseCode = "202", description = "Queued: {jobId}")
+    @Operation(summary = "Sync the connection now, ahead of waiting jobs ({full: true} for a full resync): 202 {jobId, coalesced}; "
+            + "a new job, or (coalesced: true) the connection's pull that was still waiting or running")
+    @ApiResponse(responseCode = "202", description = "Queued: {jobId, coalesced}")
     @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
-    ResponseEntity<Map<String, UUID>> syncNow(@PathVariable String id, @RequestBody(required = false) SyncRequest body) {
+    ResponseEntity<SyncAccepted> syncNow(@PathVariable String id, @RequestBody(required = false) SyncRequest body) {
         UUID connectionId = ApiProblem.idOrNotFound(id, "connection");
         connections.get(currentUser.id(), connectionId);
-        UUID job = trigger.request(connectionId, body != null && Boolean.TRUE.equals(body.full()), 1);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("jobId", job));
+        SyncQueue.Requested job = trigger.requestTelling(connectionId, body != null && Boolean.TRUE.equals(body.full()), 1);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new SyncAccepted(job.jobId(), job.coalesced()));
     }
 
     @GetMapping("/api/v1/sync-jobs/{id}")
@@ -71,7 +83,9 @@ class SyncController {
     @ApiResponse(responseCode = "404", description = "`not_found`: no such sync job of the user's (a malformed id too)")
     JobView job(@PathVariable String id) {
         String userId = currentUser.id();
-        return queue.find(ApiProblem.idOrNotFound(id, "sync job")).filter(job -> job.userId().equals(userId)).map(JobView::of)
+        UUID jobId = ApiProblem.idOrNotFound(id, "sync job");
+        return queue.find(jobId).filter(job -> job.userId().equals(userId)).map(JobView::of)
+                .or(() -> logs.finished(jobId).filter(job -> job.userId().equals(userId)).map(job -> JobView.finished(jobId, job)))
                 .orElseThrow(() -> ApiProblem.notFound("sync job"));
     }
 

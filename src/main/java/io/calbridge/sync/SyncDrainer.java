@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -32,11 +33,20 @@ import org.springframework.stereotype.Component;
  * (a nudge), and when a retry falls due. Claimed jobs run in parallel, provider calls outside any transaction; the
  * outcome decides: done, retry later (exponential backoff with jitter, or the provider's Retry-After), dead after
  * too many attempts or a permanent fault, parked while the connection needs reauthorization.
+ *
+ * <p>No due job waits for the schedule: every pass ends by asking the queue when its next job falls due (a retry
+ * scheduled by any instance, or a claim whose lease runs out because its instance died) and wakes up then. So a
+ * wake-up lost anywhere (its instance died, a pass failed) costs at most until the next pass of any instance, and a
+ * pass that fails is tried again a second later.
  */
 @Component
 public class SyncDrainer implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SyncDrainer.class);
+    /** The soonest a pass wakes up again for a job that is due but was not claimable (another claim held its row). */
+    private static final Duration MIN_WAKE_UP = Duration.ofMillis(200);
+    /** After a pass failed (the database was away): try again this soon rather than at the next schedule. */
+    private static final Duration AFTER_FAILED_PASS = Duration.ofSeconds(1);
 
     private final SyncQueue queue;
     private final Map<String, JobHandler> handlers;
@@ -51,6 +61,8 @@ public class SyncDrainer implements DisposableBean {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sync-retry-timer"));
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    /** When this instance's pending wake-up for the queue's next due job fires (null: none yet); drain loop only. */
+    private final AtomicReference<Instant> nextWakeUp = new AtomicReference<>();
     /** Workers free to take a job: jobs are claimed only for them. */
     private final Semaphore idle;
 
@@ -97,8 +109,10 @@ public class SyncDrainer implements DisposableBean {
             while (again.getAndSet(false)) {
                 drainAll();
             }
+            wakeUpWhenNextJobFallsDue();
         } catch (RuntimeException e) {
-            log.error("draining the sync queue failed; the next nudge or schedule tries again", e);
+            log.error("draining the sync queue failed; trying again in {} s", AFTER_FAILED_PASS.toSeconds(), e);
+            nudgeAfter(AFTER_FAILED_PASS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -116,12 +130,14 @@ public class SyncDrainer implements DisposableBean {
     private void drainAll() throws InterruptedException {
         while (true) {
             idle.acquire();
-            int wanted = Math.min(properties.batchSize(), 1 + idle.drainPermits());
+            int taken = 1 + idle.drainPermits();
+            int wanted = Math.min(properties.batchSize(), taken);
             List<SyncJob> jobs = List.of();
             try {
                 jobs = queue.claim(wanted, worker, properties.lease());
             } finally {
-                idle.release(wanted - jobs.size());
+                // every permit taken but not given to a job goes back (more workers than a batch: the rest too)
+                idle.release(taken - jobs.size());
             }
             for (SyncJob job : jobs) {
                 workers.execute(() -> {
@@ -136,6 +152,25 @@ public class SyncDrainer implements DisposableBean {
                 return;
             }
         }
+    }
+
+    /**
+     * Schedules this instance's next pass for when the queue's next job falls due, whoever's retry it is, unless an
+     * earlier wake-up is pending already (that one looks again after its pass).
+     */
+    private void wakeUpWhenNextJobFallsDue() {
+        Instant due = queue.nextDueAt();
+        if (due == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant at = due.isBefore(now.plus(MIN_WAKE_UP)) ? now.plus(MIN_WAKE_UP) : due;
+        Instant pending = nextWakeUp.get();
+        if (pending != null && pending.isAfter(now) && !pending.isAfter(at)) {
+            return;
+        }
+        nextWakeUp.set(at);
+        timer.schedule(this::nudge, Duration.between(now, at).toMillis() + 50, TimeUnit.MILLISECONDS);
     }
 
     private void runOne(SyncJob job) {
@@ -170,7 +205,9 @@ public class SyncDrainer implements DisposableBean {
             connections.markNeedsReauth(job.connectionId(), "the provider refused the authorization");
             return "PARKED";
         }
-        boolean retryable = failure instanceof ProviderException.RateLimited || failure instanceof ProviderException.Transient;
+        // Unauthorized here: the provider refused even a freshly refreshed token; maybe it passes, so back off and retry
+        boolean retryable = failure instanceof ProviderException.RateLimited || failure instanceof ProviderException.Transient
+                || failure instanceof ProviderException.Unauthorized;
         if (!retryable || job.attempts() + 1 >= properties.maxAttempts()) {
             if (queue.dead(job, worker, reason(failure), error)) {
                 handler.onDead(job, error);
@@ -205,6 +242,9 @@ public class SyncDrainer implements DisposableBean {
         }
         if (failure instanceof ProviderException.NotFound) {
             return "not_found";
+        }
+        if (failure instanceof ProviderException.Unauthorized) {
+            return "auth_failed";
         }
         if (failure instanceof ProviderException.CursorExpired) {
             return "cursor_expired";

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -37,6 +38,28 @@ class SyncLogs {
                         Timestamp.from(started), Timestamp.from(clock.instant()), outcome, result.created(), result.updated(),
                         result.deleted(), result.providerCalls(), error)
                 .update();
+    }
+
+    /** A finished job as its runs logged it: the user's, its runs (parked ones aside), its last outcome and error. */
+    record FinishedJob(String userId, String kind, UUID connectionId, String appointmentId, int runs, String lastOutcome,
+            String lastError, Instant firstStarted, Instant lastEnded) {
+    }
+
+    /** The job's logged runs, for a job whose queue row went on to a new job (a pull asked for again after it finished). */
+    Optional<FinishedJob> finished(UUID jobId) {
+        return jdbc.sql("""
+                SELECT user_id, direction, connection_id, appointment_id,
+                    count(*) FILTER (WHERE outcome <> 'PARKED') AS runs,
+                    (array_agg(outcome ORDER BY ended_at DESC))[1] AS last_outcome,
+                    (array_agg(error ORDER BY ended_at DESC))[1] AS last_error,
+                    min(started_at) AS first_started, max(ended_at) AS last_ended
+                FROM sync_logs WHERE job_id = ? GROUP BY user_id, direction, connection_id, appointment_id""")
+                .param(jobId)
+                .query((rs, row) -> new FinishedJob(rs.getString("user_id"), rs.getString("direction"),
+                        rs.getObject("connection_id", UUID.class), rs.getString("appointment_id"), rs.getInt("runs"),
+                        rs.getString("last_outcome"), rs.getString("last_error"), rs.getTimestamp("first_started").toInstant(),
+                        rs.getTimestamp("last_ended").toInstant()))
+                .optional();
     }
 
     List<Entry> recent(String userId, UUID connectionId, int limit) {

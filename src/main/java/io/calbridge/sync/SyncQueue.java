@@ -64,21 +64,37 @@ public class SyncQueue {
                 .query(UUID.class).single();
     }
 
+    /**
+     * The job that answers a request: {@code coalesced} when the request joined a job that had not finished yet
+     * (waiting, retrying, running or parked), which then covers it; otherwise it is a new job.
+     */
+    public record Requested(UUID jobId, boolean coalesced) {
+    }
+
     /** Asks for an inbound sync of the connection; {@code priority} above 0 jumps the queue (a user asked). */
-    public UUID requestPull(String userId, UUID connectionId, boolean full, int priority) {
+    public Requested requestPull(String userId, UUID connectionId, boolean full, int priority) {
         return requestPull(userId, connectionId, full, priority, Duration.ZERO);
     }
 
-    /** As {@link #requestPull(String, UUID, boolean, int)}, due only after {@code delay} (unless it already is). */
-    UUID requestPull(String userId, UUID connectionId, boolean full, int priority, Duration delay) {
+    /**
+     * As {@link #requestPull(String, UUID, boolean, int)}, due only after {@code delay} (unless it already is). The
+     * connection's one pull row takes a new id when its last job had finished (DONE or DEAD): a finished job is
+     * never the answer to a new request.
+     */
+    Requested requestPull(String userId, UUID connectionId, boolean full, int priority, Duration delay) {
         Timestamp now = now();
         Timestamp due = Timestamp.from(clock.instant().plus(delay));
+        UUID proposed = UUID.randomUUID();
         // a pull that is waiting, due and at least as wanted covers this request: no new row version (a burst of push
         // notifications costs a lock each, not a write)
-        return jdbc.sql("""
+        UUID id = jdbc.sql("""
                 INSERT INTO sync_jobs (id, kind, user_id, connection_id, status, wanted, full_sync, priority, next_run_at, created_at, updated_at)
                 VALUES (?, 'PULL', ?, ?, 'PENDING', 1, ?, ?, ?, ?, ?)
                 ON CONFLICT ON CONSTRAINT sync_jobs_one_per_target DO UPDATE SET
+                    id = CASE WHEN sync_jobs.status IN ('DONE', 'DEAD') THEN excluded.id ELSE sync_jobs.id END,
+                    created_at = CASE WHEN sync_jobs.status IN ('DONE', 'DEAD') THEN excluded.created_at ELSE sync_jobs.created_at END,
+                    last_error = CASE WHEN sync_jobs.status IN ('DONE', 'DEAD') THEN NULL ELSE sync_jobs.last_error END,
+                    error_reason = CASE WHEN sync_jobs.status IN ('DONE', 'DEAD') THEN NULL ELSE sync_jobs.error_reason END,
                     wanted = sync_jobs.wanted + 1,
                     full_sync = sync_jobs.full_sync OR excluded.full_sync,
                     priority = GREATEST(sync_jobs.priority, excluded.priority),
@@ -89,10 +105,11 @@ public class SyncQueue {
                 WHERE NOT (sync_jobs.status = 'PENDING' AND sync_jobs.next_run_at <= excluded.next_run_at
                            AND sync_jobs.priority >= excluded.priority AND (sync_jobs.full_sync OR NOT excluded.full_sync))
                 RETURNING id""".formatted(KEEP_ATTEMPTS, KEEP_DUE_TIME))
-                .params(UUID.randomUUID(), userId, connectionId, full, priority, due, now, now)
+                .params(proposed, userId, connectionId, full, priority, due, now, now)
                 .query(UUID.class).optional()
                 .orElseGet(() -> jdbc.sql("SELECT id FROM sync_jobs WHERE connection_id = ? AND kind = 'PULL'").param(connectionId)
                         .query(UUID.class).single());
+        return new Requested(id, !id.equals(proposed));
     }
 
     /**
@@ -114,18 +131,18 @@ public class SyncQueue {
     }
 
     /**
-     * Success: done up to {@code reached}; if more was asked meanwhile, pending again, due after {@code rerunDelay}
-     * (then answers true).
+     * Success: done up to {@code reached}, with the attempts it took (this run included); if more was asked meanwhile,
+     * pending again with a fresh count, due after {@code rerunDelay} (then answers true).
      */
     boolean complete(SyncJob job, String worker, long reached, Duration rerunDelay) {
         return jdbc.sql("""
                 UPDATE sync_jobs SET done = GREATEST(done, ?), status = CASE WHEN wanted > ? THEN 'PENDING' ELSE 'DONE' END,
                     full_sync = CASE WHEN wanted > ? THEN full_sync ELSE false END, priority = 0,
-                    attempts = 0, lease_until = NULL, claimed_by = NULL, last_error = NULL, error_reason = NULL,
-                    next_run_at = ?, updated_at = ?
+                    attempts = CASE WHEN wanted > ? THEN 0 ELSE attempts + 1 END,
+                    lease_until = NULL, claimed_by = NULL, last_error = NULL, error_reason = NULL, next_run_at = ?, updated_at = ?
                 WHERE id = ? AND claimed_by = ? AND status = 'RUNNING'
                 RETURNING status = 'PENDING'""")
-                .params(reached, reached, reached, Timestamp.from(clock.instant().plus(rerunDelay)), now(), job.id(), worker)
+                .params(reached, reached, reached, reached, Timestamp.from(clock.instant().plus(rerunDelay)), now(), job.id(), worker)
                 .query(Boolean.class).optional().orElse(false);
     }
 
@@ -186,6 +203,18 @@ public class SyncQueue {
     List<SyncJob> byStatus(List<String> statuses, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM sync_jobs WHERE status = ANY (?) ORDER BY updated_at DESC LIMIT ?")
                 .params(statuses.toArray(String[]::new), limit).query(SyncQueue::map).list();
+    }
+
+    /**
+     * When the next job falls due that waits for its time (a retry, a delayed pull) or that runs under a claim (its
+     * lease runs out if its instance died); null when there is none.
+     */
+    Instant nextDueAt() {
+        Timestamp next = jdbc.sql("""
+                SELECT LEAST((SELECT min(next_run_at) FROM sync_jobs WHERE status IN ('PENDING', 'FAILED')),
+                             (SELECT min(lease_until) FROM sync_jobs WHERE status = 'RUNNING'))""")
+                .query((rs, row) -> rs.getTimestamp(1)).list().get(0);
+        return next == null ? null : next.toInstant();
     }
 
     long depth() {

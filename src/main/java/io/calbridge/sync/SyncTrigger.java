@@ -40,17 +40,22 @@ public class SyncTrigger {
 
     /** An incremental sync of the connection now; returns the pull job's id. */
     public UUID request(String userId, UUID connectionId) {
-        UUID job = queue.requestPull(userId, connectionId, false, 0);
+        UUID job = queue.requestPull(userId, connectionId, false, 0).jobId();
         drainer.nudge();
         return job;
     }
 
     /** {@code full}: a full resync; {@code priority} above 0 goes before waiting jobs. */
     public UUID request(UUID connectionId, boolean full, int priority) {
+        return requestTelling(connectionId, full, priority).jobId();
+    }
+
+    /** As {@link #request(UUID, boolean, int)}, saying whether the request joined a pull that had not finished yet. */
+    SyncQueue.Requested requestTelling(UUID connectionId, boolean full, int priority) {
         String userId = connections.find(connectionId).orElseThrow().userId();
-        UUID job = queue.requestPull(userId, connectionId, full, priority);
+        SyncQueue.Requested requested = queue.requestPull(userId, connectionId, full, priority);
         drainer.nudge();
-        return job;
+        return requested;
     }
 
     /**

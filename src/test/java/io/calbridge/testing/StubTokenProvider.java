@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * A provider whose token endpoint is {@link TokenEndpointStub}; its API accepts only access tokens the stub issued,
- * so a call succeeds only with a valid (refreshed) token. Without PKCE and revocation, like some providers.
+ * so a call succeeds only with a valid (refreshed) token, and reports a refused one as any adapter must: 401,
+ * {@link ProviderException.Unauthorized}. Without PKCE and revocation, like some providers.
  */
 public class StubTokenProvider extends AccountOnlyProvider {
 
@@ -46,7 +47,7 @@ public class StubTokenProvider extends AccountOnlyProvider {
 
     private void check(String accessToken) {
         if (!stub.isValid(accessToken)) {
-            throw new ProviderException.AuthRevoked("stub API refused the access token", null);
+            throw new ProviderException.Unauthorized("stub API answered 401: the access token was refused", null);
         }
     }
 }

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * A token endpoint over real HTTP that counts refreshes and can be told to refuse them, the way Google's does:
- * a refresh answers a new access token and no new refresh token; a revoked refresh token gets {@code invalid_grant}.
+ * a refresh answers a new access token and no new refresh token; a revoked grant gets {@code invalid_grant} and its
+ * access tokens stop working at once, however long they had to live.
  */
 public final class TokenEndpointStub {
 
@@ -27,7 +28,9 @@ public final class TokenEndpointStub {
     private final AtomicInteger issued = new AtomicInteger();
     private final AtomicInteger refreshes = new AtomicInteger();
     private final Set<String> revokedRefreshTokens = ConcurrentHashMap.newKeySet();
-    private final Set<String> validAccessTokens = ConcurrentHashMap.newKeySet();
+    /** Live access tokens, each with the refresh token of its grant. */
+    private final Map<String, String> validAccessTokens = new ConcurrentHashMap<>();
+    private volatile boolean refuseEveryAccessToken;
     private volatile long accessTokenSeconds = 3600;
     private volatile boolean failCodeExchange;
 
@@ -57,16 +60,29 @@ public final class TokenEndpointStub {
         return refreshes.get();
     }
 
+    /** Whether the stub's API accepts the token: issued here, its grant not revoked, and not refused wholesale. */
     public boolean isValid(String accessToken) {
-        return validAccessTokens.contains(accessToken);
+        return !refuseEveryAccessToken && accessToken != null && validAccessTokens.containsKey(accessToken);
+    }
+
+    /** The access token dies early (its grant lives on): the API refuses it, a refresh gives a working one. */
+    public void invalidate(String accessToken) {
+        validAccessTokens.remove(accessToken);
+    }
+
+    /** The API refuses every access token, fresh ones included (while refreshes keep working). */
+    public void refuseEveryAccessToken(boolean refuse) {
+        refuseEveryAccessToken = refuse;
     }
 
     public boolean isRevoked(String refreshToken) {
         return revokedRefreshTokens.contains(refreshToken);
     }
 
+    /** The user revokes the grant: its refresh token gets invalid_grant and its access tokens are refused. */
     public void revoke(String refreshToken) {
         revokedRefreshTokens.add(refreshToken);
+        validAccessTokens.values().removeIf(refreshToken::equals);
     }
 
     /** Lifetime of the access tokens the code exchange issues. */
@@ -90,7 +106,7 @@ public final class TokenEndpointStub {
                 }
                 // the code names the refresh token to hand out, so tests know it
                 String access = "stub-access-" + issued.incrementAndGet();
-                validAccessTokens.add(access);
+                validAccessTokens.put(access, "refresh-" + form.get("code"));
                 reply(exchange, 200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":" + accessTokenSeconds
                         + ",\"refresh_token\":\"refresh-" + form.get("code") + "\",\"scope\":\"calendar email\"}");
             }
@@ -102,7 +118,7 @@ public final class TokenEndpointStub {
                     return;
                 }
                 String access = "stub-access-" + issued.incrementAndGet();
-                validAccessTokens.add(access);
+                validAccessTokens.put(access, form.get("refresh_token"));
                 reply(exchange, 200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
             }
             default -> reply(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");

@@ -57,7 +57,7 @@ import org.springframework.stereotype.Component;
  * cancelled instances as {@code status: cancelled}; a stale sync token (410 {@code fullSyncRequired}) is
  * {@link ProviderException.CursorExpired}.
  *
- * <p>Errors are typed by {@link GoogleErrors} (see there for why a 401 is transient); writes are in
+ * <p>Errors are typed by {@link GoogleErrors} (see there for what a 401 becomes); writes are in
  * {@link GoogleEventWriter}, the mapping in {@link GoogleEventMapper}.
  */
 @Component

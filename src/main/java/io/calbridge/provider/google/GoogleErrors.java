@@ -27,13 +27,9 @@ import java.util.Set;
  *     {@link #DEFAULT_RETRY_AFTER};</li>
  * <li>404 → {@link ProviderException.NotFound}; 410 → {@link ProviderException.NotFound} here, while the list call
  *     reads a 410 as {@link ProviderException.CursorExpired} and a delete as done (see the provider);</li>
- * <li>401 → {@link ProviderException.Transient}, on purpose: Google answers 401 for an access token that is
- *     "expired or invalid", and the adapter cannot tell a revoked grant from a token that merely expired early
- *     (clock skew, a token invalidated while its grant lives on). {@code AuthRevoked} puts the connection into
- *     {@code NEEDS_REAUTH} at once, which a user would have to repair by hand although a refresh might have
- *     worked. The authoritative answer comes from the token endpoint: calbridge's token service marks the
- *     connection on {@code invalid_grant} when it next refreshes. So a 401 is retried, and a revoked grant ends in
- *     {@code NEEDS_REAUTH} through the refresh, never through a guess here;</li>
+ * <li>401 → {@link ProviderException.Unauthorized}: Google answers 401 for an access token that is "expired or
+ *     invalid", and the adapter cannot tell a revoked grant from a token that merely died early. The token service
+ *     decides: it refreshes at once, where {@code invalid_grant} means the grant is revoked;</li>
  * <li>408, 5xx, timeouts and other I/O failures → {@link ProviderException.Transient};</li>
  * <li>every other 4xx (400 bad request, 403 forbidden or missing scope, 409, 412) → {@link ProviderException.Permanent}.</li>
  * </ul>
@@ -74,7 +70,7 @@ final class GoogleErrors {
             return new ProviderException.RateLimited(retryAfter((HttpResponseException) e), what, e);
         }
         if (status == 401) {
-            return new ProviderException.Transient(what + ": the access token was rejected", e);
+            return new ProviderException.Unauthorized(what + ": the access token was rejected", e);
         }
         if (status == 404 || status == 410) {
             return new ProviderException.NotFound(what, e);

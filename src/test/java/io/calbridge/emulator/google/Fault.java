@@ -43,6 +43,11 @@ public record Fault(int status, String reason, Duration retryAfter, Duration del
         return new Fault(503, "backendError", null, Duration.ZERO);
     }
 
+    /** 401 {@code authError} ("Invalid Credentials"): Google refuses the access token, however fresh. */
+    public static Fault invalidCredentials() {
+        return new Fault(401, "authError", null, Duration.ZERO);
+    }
+
     /** The normal reply, but only after the given delay. */
     public static Fault slow(Duration delay) {
         return new Fault(0, null, null, delay);
@@ -52,6 +57,7 @@ public record Fault(int status, String reason, Duration retryAfter, Duration del
         String message = switch (status) {
             case 403, 429 -> "userRateLimitExceeded".equals(reason) ? "User Rate Limit Exceeded" : "Rate Limit Exceeded";
             case 503 -> "The service is currently unavailable.";
+            case 401 -> "Invalid Credentials";
             default -> "Backend Error";
         };
         String domain = status == 403 || status == 429 ? "usageLimits" : "global";

@@ -129,10 +129,10 @@ class GoogleErrorsTest {
     }
 
     @Test
-    void rejectedAccessToken401IsTransientAndNoMessageShowsTheToken() {
+    void rejectedAccessToken401IsUnauthorizedAndNoMessageShowsTheToken() {
         google.reply(401, error(401, "global", "authError", "Invalid Credentials"));
 
-        ProviderException.Transient e = catchThrowableOfType(ProviderException.Transient.class, () -> provider.account(TOKEN));
+        ProviderException.Unauthorized e = catchThrowableOfType(ProviderException.Unauthorized.class, () -> provider.account(TOKEN));
 
         assertThat(google.lastRequest().header("Authorization")).isEqualTo("Bearer " + TOKEN);
         for (Throwable t = e; t != null; t = t.getCause()) {
