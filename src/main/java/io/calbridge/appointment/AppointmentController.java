@@ -1,10 +1,12 @@
 package io.calbridge.appointment;
 
 import io.calbridge.platform.security.CurrentUser;
+import io.calbridge.platform.web.InstantBounds;
 import io.calbridge.provider.Attendee;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -24,15 +26,21 @@ class AppointmentController {
 
     private final AppointmentService appointments;
     private final CurrentUser currentUser;
+    private final Clock clock;
 
-    AppointmentController(AppointmentService appointments, CurrentUser currentUser) {
+    AppointmentController(AppointmentService appointments, CurrentUser currentUser, Clock clock) {
         this.appointments = appointments;
         this.currentUser = currentUser;
+        this.clock = clock;
     }
 
     @PutMapping("/{appointmentId}")
     @Operation(summary = "Create or update (idempotent: the same body twice is one change); answers with the sync state")
     AppointmentView put(@PathVariable String appointmentId, @Valid @RequestBody AppointmentRequest request) {
+        // bounded as availability is: year 0001 or 9999 is a caller's bug, and no calendar takes it
+        Instant now = clock.instant();
+        InstantBounds.withinReach(request.start().toInstant(), "start", now);
+        InstantBounds.withinReach(request.end().toInstant(), "end", now);
         return view(appointments.upsert(currentUser.id(), appointmentId, request));
     }
 
