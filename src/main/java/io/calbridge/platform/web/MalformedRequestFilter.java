@@ -24,7 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * (a 500): a query string that does not decode to sane text (a bad percent escape {@code %zz}, bytes that are not
  * UTF-8 such as {@code %FF}, overlong {@code %C0%80} or a surrogate {@code %ED%A0%80}, an empty parameter name, a
  * control character in a name or value) is a 400 naming the parameter where it can; a Content-Type that does not
- * parse or is a wildcard ({@code *}{@code /*}, {@code application/*}: no format to read the body in) is a 415.
+ * parse or is a wildcard ({@code *}{@code /*}, {@code application/*}: no format to read the body in) is a 415; an
+ * Accept header that does not parse is a 406; a control character in any header value is a 400.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -39,6 +40,19 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
             ProblemWriter.write(response, Problems.of(HttpStatus.BAD_REQUEST, "invalid_parameter", problem));
             return;
         }
+        String header = headerWithControlCharacter(request);
+        if (header != null) {
+            // named, never shown: the value may be a credential with a stray byte
+            ProblemWriter.write(response, Problems.of(HttpStatus.BAD_REQUEST, "invalid_header",
+                    "header '" + header + "' holds a control character"));
+            return;
+        }
+        String accept = request.getHeader("Accept");
+        if (accept != null && !parses(accept)) {
+            ProblemWriter.write(response, Problems.of(HttpStatus.NOT_ACCEPTABLE, "not_acceptable",
+                    "the Accept header does not parse; calbridge answers application/json and application/problem+json"));
+            return;
+        }
         String contentType = request.getContentType();
         if (contentType != null && !isConcrete(contentType)) {
             ProblemWriter.write(response, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
@@ -46,6 +60,32 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * The request firewall refuses such a value only when something reads the header, so a request whose junk lies
+     * in a header nobody reads would be carried out; refusing here keeps "malformed" meaning "not processed".
+     */
+    private static String headerWithControlCharacter(HttpServletRequest request) {
+        for (java.util.Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            for (java.util.Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+                String value = values.nextElement();
+                if (value.chars().anyMatch(c -> c != '\t' && Character.isISOControl(c))) {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean parses(String accept) {
+        try {
+            MediaType.parseMediaTypes(accept);
+            return true;
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     private static boolean isConcrete(String contentType) {

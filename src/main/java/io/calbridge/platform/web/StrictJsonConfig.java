@@ -13,9 +13,11 @@ import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.deser.std.DelegatingDeserializer;
 import tools.jackson.databind.module.SimpleModule;
@@ -31,8 +33,8 @@ class StrictJsonConfig {
 
     @Bean
     JsonMapperBuilderCustomizer strictJson() {
-        SimpleModule timesFromTextOnly = new SimpleModule("times-from-text-only");
-        timesFromTextOnly.setDeserializerModifier(new TimesFromTextOnly());
+        SimpleModule exactValues = new SimpleModule("exact-values");
+        exactValues.setDeserializerModifier(new ExactValues());
         return builder -> builder
                 .withCoercionConfig(LogicalType.Textual, config -> config
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
@@ -42,16 +44,48 @@ class StrictJsonConfig {
                 .withCoercionConfig(LogicalType.Integer, config -> config.setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
                 .withConfigOverride(List.class, o -> o.setNullHandling(JsonSetter.Value.forContentNulls(Nulls.FAIL)))
                 .withConfigOverride(Set.class, o -> o.setNullHandling(JsonSetter.Value.forContentNulls(Nulls.FAIL)))
-                .addModule(timesFromTextOnly);
+                .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .addModule(exactValues);
     }
 
-    /** java.time values come only from RFC 3339 text: Jackson would otherwise read a number as epoch seconds. */
-    private static final class TimesFromTextOnly extends ValueDeserializerModifier {
+    /**
+     * java.time values come only from RFC 3339 text (Jackson would otherwise read a number as epoch seconds), and an
+     * enum value is one of its names exactly (Jackson would otherwise trim it, so {@code "CONFIRMED "} passed).
+     */
+    private static final class ExactValues extends ValueDeserializerModifier {
         @Override
         public ValueDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription.Supplier description,
                 ValueDeserializer<?> deserializer) {
             Class<?> type = description.getBeanClass();
             return type.getPackageName().equals("java.time") ? new TextOnly(deserializer) : deserializer;
+        }
+
+        @Override
+        public ValueDeserializer<?> modifyEnumDeserializer(DeserializationConfig config, JavaType type,
+                BeanDescription.Supplier description, ValueDeserializer<?> deserializer) {
+            return new Untrimmed(deserializer);
+        }
+    }
+
+    private static final class Untrimmed extends DelegatingDeserializer {
+        Untrimmed(ValueDeserializer<?> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        protected ValueDeserializer<?> newDelegatingInstance(ValueDeserializer<?> delegate) {
+            return new Untrimmed(delegate);
+        }
+
+        @Override
+        public Object deserialize(JsonParser parser, DeserializationContext context) {
+            if (parser.hasToken(JsonToken.VALUE_STRING)) {
+                String text = parser.getString();
+                if (!text.equals(text.strip())) {
+                    return context.handleWeirdStringValue(handledType(), text, "not one of the accepted values");
+                }
+            }
+            return super.deserialize(parser, context);
         }
     }
 
