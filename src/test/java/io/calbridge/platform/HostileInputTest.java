@@ -120,7 +120,15 @@ class HostileInputTest extends ApiTest {
                 json("application wildcard content type", "PUT", APPOINTMENT, appointment("\"title\": \"t\""), "application/*", 415,
                         "unsupported_media_type"),
                 new Case("unparseable Accept", "GET", "/api/v1/connections", Map.of("Accept", ";;;"), null, 406, "not_acceptable"),
-                new Case("/error called directly", "GET", "/error", Map.of(), null, 404, "not_found"));
+                new Case("Accept of a type calbridge does not write", "GET", "/api/v1/connections", Map.of("Accept", "text/html"), null,
+                        406, "not_acceptable"),
+                new Case("/error called directly", "GET", "/error", Map.of(), null, 404, "not_found"),
+                // what Tomcat refuses itself, before the application
+                get("space in the request target", "/api/v1/connections?a=b c", 400, "bad_request"),
+                get("raw non-ASCII byte in the request target", "/api/v1/connections?a=\u00ff", 400, "bad_request"),
+                get("NUL byte in the path", "/api/v1/appointments/a%00b", 400, "bad_request"),
+                new Case("control byte in a header name", "GET", "/api/v1/connections", Map.of("X-Broken\u0001", "x"), null, 400,
+                        "bad_request"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -78,14 +77,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> requestRejected(RequestRejectedException e) {
         return respond(Problems.of(HttpStatus.BAD_REQUEST, "bad_request",
                 "the request was refused: its URL or a header holds characters or sequences that are not allowed"));
-    }
-
-    /** A Content-Type or Accept header that does not parse, or a wildcard where a concrete type must be named. */
-    @ExceptionHandler(InvalidMediaTypeException.class)
-    ResponseEntity<ProblemDetail> invalidMediaType(InvalidMediaTypeException e, HttpServletResponse response) throws IOException {
-        ProblemWriter.write(response, Problems.of(HttpStatus.BAD_REQUEST, "invalid_media_type",
-                "a Content-Type or Accept header does not name a valid media type"));
-        return null;
     }
 
     @ExceptionHandler(Exception.class)
