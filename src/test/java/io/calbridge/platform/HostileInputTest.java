@@ -119,6 +119,8 @@ class HostileInputTest extends ApiTest {
                         "unsupported_media_type"),
                 json("application wildcard content type", "PUT", APPOINTMENT, appointment("\"title\": \"t\""), "application/*", 415,
                         "unsupported_media_type"),
+                json("form body with a bad escape", "POST", "/api/v1/availability", "a=%zz", "application/x-www-form-urlencoded", 415,
+                        "unsupported_media_type"),
                 new Case("unparseable Accept", "GET", "/api/v1/connections", Map.of("Accept", ";;;"), null, 406, "not_acceptable"),
                 new Case("Accept of a type calbridge does not write", "GET", "/api/v1/connections", Map.of("Accept", "text/html"), null,
                         406, "not_acceptable"),

@@ -289,6 +289,11 @@ class OpenApiFuzzTest extends ApiTest {
                 headers.put("Content-Type", type);
                 out.add(new Mutant(name, "content type " + type, method, basePath, headers, baseBytes));
             }
+            Map<String, String> form = new LinkedHashMap<>(baseHeaders);
+            form.put("Content-Type", "application/x-www-form-urlencoded");
+            for (String body : List.of("a=%zz", "a=%FF%FE", "%00=1", "=1&a=%C0%80")) {
+                out.add(new Mutant(name, "form body " + body, method, basePath, form, body.getBytes(StandardCharsets.US_ASCII)));
+            }
             Map<String, String> untyped = new LinkedHashMap<>(baseHeaders);
             untyped.remove("Content-Type");
             out.add(new Mutant(name, "body without content type", method, basePath, untyped, baseBytes));

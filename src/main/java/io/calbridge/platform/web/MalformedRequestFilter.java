@@ -23,9 +23,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Refuses, before anything parses them, the parts of a request Tomcat and Spring would otherwise fail on deep inside
  * (a 500): a query string that does not decode to sane text (a bad percent escape {@code %zz}, bytes that are not
  * UTF-8 such as {@code %FF}, overlong {@code %C0%80} or a surrogate {@code %ED%A0%80}, an empty parameter name, a
- * control character in a name or value) is a 400 naming the parameter where it can; a Content-Type that does not
- * parse or is a wildcard ({@code *}{@code /*}, {@code application/*}: no format to read the body in) is a 415; an
- * Accept header that does not parse is a 406; a control character in any header value is a 400.
+ * control character in a name or value) is a 400 naming the parameter where it can. A Content-Type that does not
+ * parse, a wildcard ({@code *}{@code /*}, {@code application/*}: no format to read the body in) or a form is a 415;
+ * an Accept header that does not parse is a 406; a control character in any header value is a 400.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -56,7 +56,7 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
         String contentType = request.getContentType();
         if (contentType != null && !isConcrete(contentType)) {
             ProblemWriter.write(response, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                    "Content-Type must name one media type, such as application/json"));
+                    "Content-Type must name one media type calbridge reads, such as application/json"));
             return;
         }
         chain.doFilter(request, response);
@@ -88,9 +88,15 @@ public class MalformedRequestFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * Whether the type names one format calbridge could read. Forms are not among them: no endpoint takes one, and the
+     * servlet container would decode a form body as parameters, failing on a bad escape ({@code a=%zz}) with a 500.
+     */
     private static boolean isConcrete(String contentType) {
         try {
-            return MediaType.parseMediaType(contentType).isConcrete();
+            MediaType type = MediaType.parseMediaType(contentType);
+            return type.isConcrete() && !type.isCompatibleWith(MediaType.APPLICATION_FORM_URLENCODED)
+                    && !type.isCompatibleWith(MediaType.MULTIPART_FORM_DATA);
         } catch (InvalidMediaTypeException e) {
             return false;
         }
