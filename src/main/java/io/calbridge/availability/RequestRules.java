@@ -31,7 +31,6 @@ final class RequestRules {
     static final int MAX_NOTICE = 525_600;
     static final int DEFAULT_STEP_CAP = 30;
     static final Duration MAX_RANGE = Duration.ofDays(90);
-    static final Duration REACH = InstantBounds.REACH;
     static final int MAX_USERS = 20;
     static final int MAX_RANGES_PER_DAY = 12;
     static final int MAX_OVERRIDES = 400;
