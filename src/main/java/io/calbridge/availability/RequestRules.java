@@ -3,6 +3,7 @@ package io.calbridge.availability;
 import io.calbridge.availability.AvailabilityRequests.HoursRange;
 import io.calbridge.availability.WorkingHours.Range;
 import io.calbridge.platform.web.ApiProblem;
+import io.calbridge.platform.web.InstantBounds;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -30,7 +31,6 @@ final class RequestRules {
     static final int MAX_NOTICE = 525_600;
     static final int DEFAULT_STEP_CAP = 30;
     static final Duration MAX_RANGE = Duration.ofDays(90);
-    static final Duration REACH = Duration.ofDays(5 * 366);
     static final int MAX_USERS = 20;
     static final int MAX_RANGES_PER_DAY = 12;
     static final int MAX_OVERRIDES = 400;
@@ -49,10 +49,7 @@ final class RequestRules {
 
     /** Keeps date arithmetic far from the ends of the calendar: a time 5 years away is a typo, not a question. */
     static Instant withinReach(Instant instant, String field, Instant now) {
-        if (Duration.between(now, instant).abs().compareTo(REACH) > 0) {
-            throw ApiProblem.badRequest("invalid_range", "'" + field + "' must lie within 5 years of now");
-        }
-        return instant;
+        return InstantBounds.withinReach(instant, field, now);
     }
 
     static ZoneId zone(String id) {

@@ -5,6 +5,7 @@ import io.calbridge.connection.ConnectionService;
 import io.calbridge.platform.security.CurrentUser;
 import io.calbridge.platform.web.ApiExamples;
 import io.calbridge.platform.web.ApiProblem;
+import io.calbridge.platform.web.InstantBounds;
 import io.calbridge.provider.CalendarInfo;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -55,8 +56,9 @@ class EventController {
     List<EventView> list(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) String connectionId) {
         String userId = currentUser.id();
-        Instant start = from == null ? clock.instant() : parse("from", from);
-        Instant end = to == null ? start.plus(Duration.ofDays(7)) : parse("to", to);
+        Instant now = clock.instant();
+        Instant start = from == null ? now : InstantBounds.withinReach(parse("from", from), "from", now);
+        Instant end = to == null ? start.plus(Duration.ofDays(7)) : InstantBounds.withinReach(parse("to", to), "to", now);
         if (!end.isAfter(start) || Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
             throw ApiProblem.badRequest("invalid_range", "'to' must be after 'from', at most 366 days later");
         }

@@ -6,6 +6,8 @@ import io.calbridge.platform.web.Problems;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,6 +23,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Who may call what: end users with a JWT from the app's identity provider ({@code sub} = user id), services and
@@ -30,6 +33,7 @@ import org.springframework.security.web.authentication.UsernamePasswordAuthentic
 class SecurityConfig {
 
     static final String ADMIN = "ADMIN";
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, ApiKeys apiKeys, ObjectProvider<JwtDecoder> jwtDecoder,
@@ -60,6 +64,20 @@ class SecurityConfig {
                     .jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(converter)));
         }
         return http.build();
+    }
+
+    /**
+     * The request firewall's refusals (a header value that is not printable text, an encoded '.', '%' or line break in
+     * the URL, ...) are the caller's mistake: 400 problem+json, logged at debug level in one line that names no value,
+     * since a public endpoint would otherwise let anyone write into the log.
+     */
+    @Bean
+    RequestRejectedHandler problemRequestRejectedHandler() {
+        return (request, response, e) -> {
+            log.debug("request refused by the request firewall: {}", request.getMethod());
+            ProblemWriter.write(response, Problems.of(HttpStatus.BAD_REQUEST, "bad_request",
+                    "the request was refused: its URL or a header holds characters or sequences that are not allowed"));
+        };
     }
 
     /** Roles from the {@code roles} claim, scopes from {@code scope}/{@code scp}; the admin role grants ADMIN. */

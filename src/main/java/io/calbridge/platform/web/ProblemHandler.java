@@ -1,6 +1,8 @@
 package io.calbridge.platform.web;
 
 import io.calbridge.provider.ProviderException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -13,10 +15,13 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -67,6 +72,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "parameter '" + e.getName() + "' has an invalid value"));
     }
 
+    /** The request firewall refuses a header lazily, when something reads it: inside MVC too. */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> requestRejected(RequestRejectedException e) {
+        return respond(Problems.of(HttpStatus.BAD_REQUEST, "bad_request",
+                "the request was refused: its URL or a header holds characters or sequences that are not allowed"));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         if (e instanceof ErrorResponse errorResponse) {
@@ -76,6 +88,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "an internal error occurred; quote the correlation id when reporting it");
         log.error("unhandled error [correlationId={}]", problem.getProperties().get("correlationId"), e);
         return respond(problem);
+    }
+
+    /**
+     * The caller accepts nothing calbridge writes (or sent an Accept header that does not parse): the problem is
+     * written as problem+json anyway, as RFC 9110 allows, rather than as an empty body without a type.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        writeDirectly(request, Problems.of(HttpStatus.NOT_ACCEPTABLE, "not_acceptable",
+                "this resource answers application/json or application/problem+json; the Accept header allows neither"));
+        return null;
     }
 
     @Override
@@ -126,6 +150,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static String codeFor(HttpStatusCode status) {
         HttpStatus known = HttpStatus.resolve(status.value());
         return known == null ? "error" : known.name().toLowerCase();
+    }
+
+    private static void writeDirectly(WebRequest request, ProblemDetail problem) {
+        HttpServletResponse response = ((ServletWebRequest) request).getResponse();
+        try {
+            if (response != null && !response.isCommitted()) {
+                response.resetBuffer();
+                ProblemWriter.write(response, problem);
+            }
+        } catch (IOException e) {
+            // the client is gone: nothing more can be said
+        }
     }
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
