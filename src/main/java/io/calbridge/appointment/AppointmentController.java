@@ -55,7 +55,8 @@ class AppointmentController {
     @Operation(summary = "The appointment and, per destination calendar, PENDING|SYNCED|FAILED|SKIPPED")
     @ApiExamples(response = "appointment-response")
     @ApiResponse(responseCode = "200", description = "The appointment with each destination's sync state")
-    @ApiResponse(responseCode = "404", description = "`not_found`: no such appointment of the user's (a malformed id too)")
+    @ApiResponse(responseCode = "400", description = "`invalid_appointment_id`: not 1-255 letters, digits or `. _ ~ : @ -`")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such appointment of the user's")
     AppointmentView get(@PathVariable String appointmentId) {
         return view(appointments.get(currentUser.id(), appointmentId));
     }
@@ -63,7 +64,8 @@ class AppointmentController {
     @DeleteMapping("/{appointmentId}")
     @Operation(summary = "Cancel: its events are removed from the calendars")
     @ApiResponse(responseCode = "200", description = "Cancelled (status CANCELLED); its events are being removed")
-    @ApiResponse(responseCode = "404", description = "`not_found`: no such appointment of the user's (a malformed id too)")
+    @ApiResponse(responseCode = "400", description = "`invalid_appointment_id`: not 1-255 letters, digits or `. _ ~ : @ -`")
+    @ApiResponse(responseCode = "404", description = "`not_found`: no such appointment of the user's")
     AppointmentView cancel(@PathVariable String appointmentId) {
         return view(appointments.cancel(currentUser.id(), appointmentId));
     }

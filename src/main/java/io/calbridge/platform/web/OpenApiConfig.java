@@ -107,8 +107,12 @@ class OpenApiConfig {
             operation.setSecurity(List.of());
         } else {
             add(responses, HttpStatus.UNAUTHORIZED, "no credentials, or an unknown API key or JWT: `unauthorized`");
-            add(responses, HttpStatus.NOT_ACCEPTABLE, "the Accept header allows no JSON: `not_acceptable`");
         }
+        add(responses, HttpStatus.NOT_ACCEPTABLE, "the Accept header allows no JSON or does not parse: `not_acceptable`");
+        // refused before any handler runs (MalformedRequestFilter, the request firewall), on every path
+        add(responses, HttpStatus.BAD_REQUEST, "a query parameter that does not decode to text or holds a control character: "
+                + "`invalid_parameter`; a control character in a header: `invalid_header`; a request the firewall refuses "
+                + "(a header value that is not ASCII text, an encoded slash or dot segment in the path): `bad_request`");
         boolean named = operation.getParameters() != null && operation.getParameters().stream().anyMatch(p -> USER_HEADER.equals(p.getName()));
         if (!isPublic && !admin && !named) {
             operation.addParametersItem(userHeader());
@@ -122,7 +126,8 @@ class OpenApiConfig {
         }
         if (operation.getRequestBody() != null) {
             add(responses, HttpStatus.BAD_REQUEST, "the body is not JSON, has an unknown field or a value of the wrong type: "
-                    + "`malformed_body`");
+                    + "`malformed_body`; a text holds a control character (other than tab and line breaks) or half a surrogate "
+                    + "pair: `invalid_character`");
             add(responses, HttpStatus.CONTENT_TOO_LARGE, "the body is larger than CALBRIDGE_MAX_REQUEST_BYTES: `payload_too_large`");
             add(responses, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "the body is not application/json: `unsupported_media_type`");
         }
