@@ -39,16 +39,35 @@ class JsonTextCheck extends RequestBodyAdviceAdapter {
             return message;
         }
         byte[] body = message.getBody().readAllBytes();
-        JsonNode tree;
-        try {
-            tree = TREE.readTree(body);
-        } catch (JacksonException e) {
-            tree = null; // not JSON: binding reports it as malformed, in the words it uses for every body
-        }
-        if (tree != null) {
-            check(tree, "");
+        if (mayHoldForbidden(body)) {
+            JsonNode tree;
+            try {
+                tree = TREE.readTree(body);
+            } catch (JacksonException e) {
+                tree = null; // not JSON: binding reports it as malformed, in the words it uses for every body
+            }
+            if (tree != null) {
+                check(tree, "");
+            }
         }
         return new BufferedMessage(message.getHeaders(), body);
+    }
+
+    /**
+     * Whether the raw UTF-8 body could hold a forbidden character at all: a backslash-u escape, a raw control byte,
+     * an encoded C1 control or surrogate. Only then is it parsed a second time to find the field; the usual body
+     * costs one pass over its bytes.
+     */
+    static boolean mayHoldForbidden(byte[] body) {
+        for (int i = 0; i < body.length; i++) {
+            int b = body[i] & 0xFF;
+            int next = i + 1 < body.length ? body[i + 1] & 0xFF : -1;
+            if ((b == '\\' && next == 'u') || (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7F
+                    || (b == 0xC2 && next >= 0x80 && next <= 0x9F) || (b == 0xED && next >= 0xA0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void check(JsonNode node, String path) {
