@@ -110,6 +110,10 @@ class HostileInputTest extends ApiTest {
                 // headers
                 new Case("non-ASCII X-User-Id", "GET", "/api/v1/connections",
                         Map.of("X-API-Key", TestKeys.API_KEY, "X-User-Id", RawHttp.utf8Bytes("ÄÖÜ")), null, 400, "invalid_header"),
+                new Case("ISO-8859-1 letters in X-User-Id", "GET", "/api/v1/connections",
+                        Map.of("X-API-Key", TestKeys.API_KEY, "X-User-Id", "\u00c4\u00d6"), null, 400, "invalid_user_id"),
+                new Case("UTF-8 letter without a control byte in X-User-Id", "GET", "/api/v1/connections",
+                        Map.of("X-API-Key", TestKeys.API_KEY, "X-User-Id", RawHttp.utf8Bytes("\u00fc")), null, 400, "invalid_user_id"),
                 new Case("non-ASCII channel id on the public webhook", "POST", "/webhooks/google",
                         Map.of("X-Goog-Channel-ID", RawHttp.utf8Bytes("ÄÖ"), "X-Goog-Resource-State", "exists"), null, 400,
                         "invalid_header"),

@@ -28,7 +28,7 @@ public class CurrentUser {
             if (named == null || named.isBlank()) {
                 throw ApiProblem.badRequest("missing_user_id", "an API-key caller must name the user in the X-User-Id header");
             }
-            return checked(named, "X-User-Id must be 1-255 printable characters");
+            return checkedHeader(named);
         }
         throw new AuthenticationCredentialsNotFoundException("not authenticated");
     }
@@ -41,7 +41,7 @@ public class CurrentUser {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         if (auth instanceof ApiKeyAuthentication) {
             String named = currentRequest().getHeader(USER_HEADER);
-            return named == null || named.isBlank() ? Optional.empty() : Optional.of(checked(named, "X-User-Id must be 1-255 printable characters"));
+            return named == null || named.isBlank() ? Optional.empty() : Optional.of(checkedHeader(named));
         }
         return Optional.of(id());
     }
@@ -51,6 +51,18 @@ public class CurrentUser {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         return auth != null && auth.isAuthenticated()
                 && auth.getAuthorities().stream().anyMatch(a -> ("ROLE_" + SecurityConfig.ADMIN).equals(a.getAuthority()));
+    }
+
+    /**
+     * A header carries no charset (its bytes arrive as ISO-8859-1), so a user id named in one is printable ASCII:
+     * "Ã¼" read from a UTF-8 "ü" would otherwise quietly name another user than the caller meant.
+     */
+    private static String checkedHeader(String named) {
+        String problem = "X-User-Id must be 1-255 printable ASCII characters";
+        if (named.chars().anyMatch(c -> c < 0x20 || c > 0x7E)) {
+            throw ApiProblem.badRequest("invalid_user_id", problem);
+        }
+        return checked(named, problem);
     }
 
     private static String checked(String id, String problem) {

@@ -118,7 +118,7 @@ class OpenApiConfig {
             operation.addParametersItem(userHeader());
         }
         if (!isPublic && !admin) {
-            add(responses, HttpStatus.BAD_REQUEST, "with an API key, X-User-Id is missing or not 1-255 printable characters: "
+            add(responses, HttpStatus.BAD_REQUEST, "with an API key, X-User-Id is missing or not 1-255 printable ASCII characters: "
                     + "`missing_user_id`, `invalid_user_id`");
         }
         if (admin) {
