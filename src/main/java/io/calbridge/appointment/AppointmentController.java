@@ -2,13 +2,11 @@ package io.calbridge.appointment;
 
 import io.calbridge.platform.security.CurrentUser;
 import io.calbridge.platform.web.ApiExamples;
-import io.calbridge.platform.web.InstantBounds;
 import io.calbridge.provider.Attendee;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -28,12 +26,10 @@ class AppointmentController {
 
     private final AppointmentService appointments;
     private final CurrentUser currentUser;
-    private final Clock clock;
 
-    AppointmentController(AppointmentService appointments, CurrentUser currentUser, Clock clock) {
+    AppointmentController(AppointmentService appointments, CurrentUser currentUser) {
         this.appointments = appointments;
         this.currentUser = currentUser;
-        this.clock = clock;
     }
 
     @PutMapping("/{appointmentId}")
@@ -44,10 +40,6 @@ class AppointmentController {
     @ApiResponse(responseCode = "400", description = "`invalid_appointment_id`, `invalid_time_zone`, `invalid_range` (end not "
             + "after start, or over 31 days), `validation_failed`")
     AppointmentView put(@PathVariable String appointmentId, @Valid @RequestBody AppointmentRequest request) {
-        // bounded as availability is: year 0001 or 9999 is a caller's bug, and no calendar takes it
-        Instant now = clock.instant();
-        InstantBounds.withinReach(request.start().toInstant(), "start", now);
-        InstantBounds.withinReach(request.end().toInstant(), "end", now);
         return view(appointments.upsert(currentUser.id(), appointmentId, request));
     }
 

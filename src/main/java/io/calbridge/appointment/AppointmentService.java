@@ -6,6 +6,7 @@ import io.calbridge.connection.ConnectionService;
 import io.calbridge.connection.ConnectionStatus;
 import io.calbridge.event.ChangeStamps;
 import io.calbridge.platform.web.ApiProblem;
+import io.calbridge.platform.web.InstantBounds;
 import io.calbridge.provider.Attendee;
 import io.calbridge.provider.Capability;
 import io.calbridge.provider.ProviderRegistry;
@@ -73,8 +74,8 @@ class AppointmentService {
     @Transactional
     public Tracked upsert(String userId, String appointmentId, AppointmentRequest request) {
         checkId(appointmentId);
-        Appointment content = normalize(userId, appointmentId, request);
         Instant now = clock.instant();
+        Appointment content = normalize(userId, appointmentId, request, now);
         Optional<Appointment> changed = appointments.upsert(content, hash(content), now);
         if (changed.isEmpty()) {
             return track(appointments.find(userId, appointmentId).orElseThrow());
@@ -187,15 +188,16 @@ class AppointmentService {
         }
     }
 
-    private static Appointment normalize(String userId, String appointmentId, AppointmentRequest request) {
+    private static Appointment normalize(String userId, String appointmentId, AppointmentRequest request, Instant now) {
         ZoneId zone;
         try {
             zone = request.timeZone() == null ? request.start().getOffset() : ZoneId.of(request.timeZone());
         } catch (DateTimeException e) {
             throw ApiProblem.badRequest("invalid_time_zone", "timeZone must be an IANA zone like Europe/Berlin");
         }
-        Instant start = request.start().toInstant();
-        Instant end = request.end().toInstant();
+        // bounded as availability is: year 0001 or 9999 is a caller's bug, and no calendar takes it
+        Instant start = InstantBounds.withinReach(request.start().toInstant(), "start", now);
+        Instant end = InstantBounds.withinReach(request.end().toInstant(), "end", now);
         if (!end.isAfter(start) || Duration.between(start, end).compareTo(LONGEST) > 0) {
             throw ApiProblem.badRequest("invalid_range", "end must be after start, at most 31 days later");
         }

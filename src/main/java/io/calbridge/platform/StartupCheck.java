@@ -120,7 +120,7 @@ public final class StartupCheck {
             return variable(property) + " is an ENC(...) value that cannot be decrypted: check JASYPT_ENCRYPTOR_PASSWORD";
         }
         Class<?> type = e.getTarget().getType().resolve(Object.class);
-        return setting(property, value) + " " + expected(type, rootMessage(e));
+        return setting(property, value) + " " + expected(type, String.valueOf(rootCause(e).getMessage()));
     }
 
     private static String expected(Class<?> type, String detail) {
@@ -198,10 +198,7 @@ public final class StartupCheck {
 
     /** A network fault says it best itself ("Connection refused"); the driver's own words otherwise ("password ... failed"). */
     private static String reason(SQLException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = rootCause(e);
         if (root instanceof UnknownHostException) {
             return "unknown host " + root.getMessage();
         }
@@ -227,12 +224,12 @@ public final class StartupCheck {
         return secret || value == null ? name : name + "=" + value;
     }
 
-    private static String rootMessage(Throwable e) {
+    private static Throwable rootCause(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return String.valueOf(root.getMessage());
+        return root;
     }
 
     private static boolean hasText(String value) {

@@ -75,8 +75,7 @@ class SecurityConfig {
     RequestRejectedHandler problemRequestRejectedHandler() {
         return (request, response, e) -> {
             log.debug("request refused by the request firewall: {}", request.getMethod());
-            ProblemWriter.write(response, Problems.of(HttpStatus.BAD_REQUEST, "bad_request",
-                    "the request was refused: its URL or a header holds characters or sequences that are not allowed"));
+            ProblemWriter.write(response, Problems.requestRejected());
         };
     }
 

@@ -75,8 +75,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** The request firewall refuses a header lazily, when something reads it: inside MVC too. */
     @ExceptionHandler(RequestRejectedException.class)
     ResponseEntity<ProblemDetail> requestRejected(RequestRejectedException e) {
-        return respond(Problems.of(HttpStatus.BAD_REQUEST, "bad_request",
-                "the request was refused: its URL or a header holds characters or sequences that are not allowed"));
+        return respond(Problems.requestRejected());
     }
 
     @ExceptionHandler(Exception.class)

@@ -2,6 +2,7 @@ package io.calbridge.platform.web;
 
 import java.net.URI;
 import org.slf4j.MDC;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
@@ -25,5 +26,14 @@ public final class Problems {
         ProblemDetail problem = of(status, code, detail);
         problem.setInstance(instance);
         return problem;
+    }
+
+    /**
+     * The request firewall's refusal (a header value that is not printable text, an encoded '.', '%' or line break in
+     * the URL): the caller's mistake, whether the firewall refused before MVC or lazily, when a header was read.
+     */
+    public static ProblemDetail requestRejected() {
+        return of(HttpStatus.BAD_REQUEST, "bad_request",
+                "the request was refused: its URL or a header holds characters or sequences that are not allowed");
     }
 }
