@@ -22,7 +22,8 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule adaptersNeverTouchStorage = noClasses().that().resideInAPackage("io.calbridge.provider..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..", "javax.sql..");
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..", "javax.sql..",
+                    "jakarta.persistence..", "org.hibernate.orm..", "org.hibernate.annotations..", "org.springframework.data..");
 
     @ArchTest
     static final ArchRule platformDependsOnNoFeature = noClasses().that().resideInAPackage("io.calbridge.platform..")

@@ -1,6 +1,5 @@
 package io.calbridge.appointment;
 
-import io.calbridge.appointment.AppointmentRepository.Target;
 import io.calbridge.connection.Connection;
 import io.calbridge.connection.ConnectionService;
 import io.calbridge.connection.TokenService;
@@ -27,14 +26,16 @@ import org.springframework.stereotype.Component;
 class AppointmentPusher implements JobHandler {
 
     private final AppointmentRepository appointments;
+    private final AppointmentEvents mappings;
     private final ConnectionService connections;
     private final TokenService tokens;
     private final ProviderRegistry providers;
     private final Clock clock;
 
-    AppointmentPusher(AppointmentRepository appointments, ConnectionService connections, TokenService tokens,
-            ProviderRegistry providers, Clock clock) {
+    AppointmentPusher(AppointmentRepository appointments, AppointmentEvents mappings, ConnectionService connections,
+            TokenService tokens, ProviderRegistry providers, Clock clock) {
         this.appointments = appointments;
+        this.mappings = mappings;
         this.connections = connections;
         this.tokens = tokens;
         this.providers = providers;
@@ -59,7 +60,8 @@ class AppointmentPusher implements JobHandler {
         if (appointment == null || provider == null) {
             return Result.done(job.wanted(), 0, 0, 0, 0);
         }
-        Target target = appointments.target(job.userId(), job.appointmentId(), connection.id()).orElse(null);
+        AppointmentEvent target = mappings.findById(new AppointmentEvent.Key(job.userId(), job.appointmentId(), connection.id()))
+                .orElse(null);
         String calendarId = target != null && target.calendarId() != null ? target.calendarId() : writeCalendar(connection);
         // counted inside each call, so that one repeated after a token refresh counts too
         AtomicInteger calls = new AtomicInteger();
@@ -85,7 +87,7 @@ class AppointmentPusher implements JobHandler {
                 return synced(appointment, connection, calendarId, externalId, null, 0, 0, 1, calls.get());
             }
             if (externalId == null) {
-                appointments.attempting(job.userId(), job.appointmentId(), connection.id(), calendarId);
+                mappings.attempting(job.userId(), job.appointmentId(), connection.id(), calendarId);
                 WrittenEvent written = tokens.call(connectionId, token -> {
                     calls.incrementAndGet();
                     return provider.createEvent(token, calendarId, draft(appointment, connection, provider));
@@ -109,19 +111,19 @@ class AppointmentPusher implements JobHandler {
             String meetingUrl = written.meetingUrl() != null ? written.meetingUrl() : target.meetingUrl();
             return synced(appointment, connection, calendarId, written.externalId(), meetingUrl, 0, 1, 0, calls.get());
         } catch (ProviderException e) {
-            appointments.failed(job.userId(), job.appointmentId(), connection.id(), "PENDING", describe(e), clock.instant());
+            mappings.failed(job.userId(), job.appointmentId(), connection.id(), AppointmentEvent.PENDING, describe(e), clock.instant());
             return Result.failed(e, calls.get());
         }
     }
 
     @Override
     public void onDead(SyncJob job, String error) {
-        appointments.failed(job.userId(), job.appointmentId(), job.connectionId(), "FAILED", error, clock.instant());
+        mappings.failed(job.userId(), job.appointmentId(), job.connectionId(), "FAILED", error, clock.instant());
     }
 
     private Result synced(Appointment appointment, Connection connection, String calendarId, String externalId, String meetingUrl,
             int created, int updated, int deleted, int calls) {
-        appointments.synced(appointment.userId(), appointment.appointmentId(), connection.id(), calendarId, externalId,
+        mappings.synced(appointment.userId(), appointment.appointmentId(), connection.id(), calendarId, externalId,
                 appointment.version(), meetingUrl, clock.instant());
         return Result.done(appointment.version(), created, updated, deleted, calls);
     }

@@ -13,7 +13,10 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Rows of {@code appointments} and of {@code appointment_events} (appointment × connection → external event). */
+/**
+ * The hot paths over {@code appointments} and {@code appointment_events}, in SQL: the one-statement upsert of a PUT,
+ * and the set-wise reads and writes of an inbound sync. The mapping rows as such are {@link AppointmentEvent}s.
+ */
 @Repository
 class AppointmentRepository {
 
@@ -26,10 +29,6 @@ class AppointmentRepository {
     AppointmentRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
-    }
-
-    record Target(UUID connectionId, String calendarId, String externalId, String state, Long syncedVersion, String meetingUrl,
-            String lastError, String remoteChange) {
     }
 
     /**
@@ -58,49 +57,6 @@ class AppointmentRepository {
     Optional<Appointment> find(String userId, String appointmentId) {
         return jdbc.sql("SELECT * FROM appointments WHERE user_id = ? AND appointment_id = ? AND version > 0")
                 .params(userId, appointmentId).query(this::map).optional();
-    }
-
-    Optional<Target> target(String userId, String appointmentId, UUID connectionId) {
-        return jdbc.sql("SELECT * FROM appointment_events WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
-                .params(userId, appointmentId, connectionId).query(AppointmentRepository::mapTarget).optional();
-    }
-
-    List<Target> targets(String userId, String appointmentId) {
-        return jdbc.sql("SELECT * FROM appointment_events WHERE user_id = ? AND appointment_id = ? ORDER BY connection_id")
-                .params(userId, appointmentId).query(AppointmentRepository::mapTarget).list();
-    }
-
-    /** A destination that is waiting (PENDING) or left out (SKIPPED, with why); returns it as it now stands. */
-    Target markTarget(String userId, String appointmentId, UUID connectionId, String state, String why, Instant now) {
-        return jdbc.sql("""
-                INSERT INTO appointment_events (user_id, appointment_id, connection_id, state, last_error, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (user_id, appointment_id, connection_id) DO UPDATE SET state = excluded.state,
-                    last_error = excluded.last_error, updated_at = excluded.updated_at
-                RETURNING *""")
-                .params(userId, appointmentId, connectionId, state, why, ts(now)).query(AppointmentRepository::mapTarget).single();
-    }
-
-    /** The provider now holds {@code version} (or, for a cancelled appointment, no longer holds the event). */
-    void synced(String userId, String appointmentId, UUID connectionId, String calendarId, String externalId, long version,
-            String meetingUrl, Instant now) {
-        jdbc.sql("""
-                UPDATE appointment_events SET calendar_id = ?, external_id = ?, synced_version = ?, meeting_url = ?,
-                    state = 'SYNCED', last_error = NULL, remote_change = NULL, updated_at = ?
-                WHERE user_id = ? AND appointment_id = ? AND connection_id = ?""")
-                .params(calendarId, externalId, version, meetingUrl, ts(now), userId, appointmentId, connectionId).update();
-    }
-
-    /** Before the first create: remembers that the provider may hold the event from now on. */
-    void attempting(String userId, String appointmentId, UUID connectionId, String calendarId) {
-        jdbc.sql("UPDATE appointment_events SET calendar_id = ? WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
-                .params(calendarId, userId, appointmentId, connectionId).update();
-    }
-
-    void failed(String userId, String appointmentId, UUID connectionId, String state, String error, Instant now) {
-        jdbc.sql("UPDATE appointment_events SET state = ?, last_error = ?, updated_at = ? "
-                + "WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
-                .params(state, error, ts(now), userId, appointmentId, connectionId).update();
     }
 
     /** Pushed events among {@code externalIds} of a calendar, with their appointment's time and status and their remote change. */
@@ -155,13 +111,6 @@ class AppointmentRepository {
                 rs.getTimestamp("end_at").toInstant(), rs.getString("time_zone"), json.readValue(rs.getString("attendees"), ATTENDEES),
                 rs.getString("conference"), rs.getString("status"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
-    }
-
-    private static Target mapTarget(ResultSet rs, int row) throws SQLException {
-        long synced = rs.getLong("synced_version");
-        return new Target(rs.getObject("connection_id", UUID.class), rs.getString("calendar_id"), rs.getString("external_id"),
-                rs.getString("state"), rs.wasNull() ? null : synced, rs.getString("meeting_url"), rs.getString("last_error"),
-                rs.getString("remote_change"));
     }
 
     private static Timestamp ts(Instant instant) {

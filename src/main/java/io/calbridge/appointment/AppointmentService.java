@@ -1,6 +1,5 @@
 package io.calbridge.appointment;
 
-import io.calbridge.appointment.AppointmentRepository.Target;
 import io.calbridge.connection.Connection;
 import io.calbridge.connection.ConnectionService;
 import io.calbridge.connection.ConnectionStatus;
@@ -46,6 +45,7 @@ class AppointmentService {
     private static final Duration LONGEST = Duration.ofDays(31);
 
     private final AppointmentRepository appointments;
+    private final AppointmentEvents mappings;
     private final ConnectionService connections;
     private final ProviderRegistry providers;
     private final SyncQueue queue;
@@ -54,9 +54,10 @@ class AppointmentService {
     private final JsonMapper json;
     private final Clock clock;
 
-    AppointmentService(AppointmentRepository appointments, ConnectionService connections, ProviderRegistry providers, SyncQueue queue,
-            SyncDrainer drainer, ChangeStamps stamps, JsonMapper json, Clock clock) {
+    AppointmentService(AppointmentRepository appointments, AppointmentEvents mappings, ConnectionService connections,
+            ProviderRegistry providers, SyncQueue queue, SyncDrainer drainer, ChangeStamps stamps, JsonMapper json, Clock clock) {
         this.appointments = appointments;
+        this.mappings = mappings;
         this.connections = connections;
         this.providers = providers;
         this.queue = queue;
@@ -106,7 +107,7 @@ class AppointmentService {
 
     private Tracked track(Appointment appointment) {
         List<Connection> owned = connections.list(appointment.userId());
-        Map<UUID, Target> targets = targetsByConnection(appointment);
+        Map<UUID, AppointmentEvent> targets = targetsByConnection(appointment);
         Map<UUID, UUID> jobs = targets.isEmpty() ? Map.of() : queue.pushJobIds(targets.keySet(), appointment.appointmentId());
         return new Tracked(appointment, destinations(owned, targets, jobs));
     }
@@ -120,14 +121,14 @@ class AppointmentService {
         String appointmentId = appointment.appointmentId();
         boolean cancelled = appointment.cancelled();
         List<Connection> owned = connections.list(userId);
-        Map<UUID, Target> targets = targetsByConnection(appointment);
+        Map<UUID, AppointmentEvent> targets = targetsByConnection(appointment);
         Map<UUID, UUID> jobs = new HashMap<>();
         for (Connection connection : owned) {
             boolean writable = providers.find(connection.provider()).map(p -> p.descriptor().can(Capability.WRITE_EVENTS)).orElse(false);
             if (!writable) {
                 continue;
             }
-            Target target = targets.get(connection.id());
+            AppointmentEvent target = targets.get(connection.id());
             boolean reached = target != null && target.calendarId() != null;
             String skip = null;
             if (connection.status() == ConnectionStatus.DISABLED || !connection.settings().syncEnabled()) {
@@ -141,11 +142,11 @@ class AppointmentService {
             }
             if (skip != null) {
                 if (target != null || !cancelled) {
-                    targets.put(connection.id(), appointments.markTarget(userId, appointmentId, connection.id(), "SKIPPED", skip, now));
+                    mark(targets, appointment, connection.id(), AppointmentEvent.SKIPPED, skip, now);
                 }
                 continue;
             }
-            targets.put(connection.id(), appointments.markTarget(userId, appointmentId, connection.id(), "PENDING", null, now));
+            mark(targets, appointment, connection.id(), AppointmentEvent.PENDING, null, now);
             jobs.put(connection.id(), queue.requestPush(userId, connection.id(), appointmentId, appointment.version(),
                     connection.status() == ConnectionStatus.NEEDS_REAUTH));
         }
@@ -162,17 +163,30 @@ class AppointmentService {
         return new Tracked(appointment, destinations(owned, targets, jobs));
     }
 
-    private Map<UUID, Target> targetsByConnection(Appointment appointment) {
-        Map<UUID, Target> targets = new LinkedHashMap<>();
-        appointments.targets(appointment.userId(), appointment.appointmentId()).forEach(t -> targets.put(t.connectionId(), t));
+    private Map<UUID, AppointmentEvent> targetsByConnection(Appointment appointment) {
+        Map<UUID, AppointmentEvent> targets = new LinkedHashMap<>();
+        mappings.findByUserIdAndAppointmentIdOrderByConnectionId(appointment.userId(), appointment.appointmentId())
+                .forEach(t -> targets.put(t.connectionId(), t));
         return targets;
     }
 
+    /**
+     * A destination waits (PENDING) or is left out (SKIPPED, with why). Written at once, not at commit: the SQL after it
+     * takes its row locks in the order every change has always taken them (appointment, destination, job, stamp).
+     */
+    private void mark(Map<UUID, AppointmentEvent> targets, Appointment appointment, UUID connectionId, String state, String why,
+            Instant now) {
+        AppointmentEvent target = targets.computeIfAbsent(connectionId,
+                id -> new AppointmentEvent(appointment.userId(), appointment.appointmentId(), id));
+        target.mark(state, why, now);
+        mappings.saveAndFlush(target);
+    }
+
     /** The destinations of connections that still exist, in the order the user's connections are listed. */
-    private static List<Destination> destinations(List<Connection> owned, Map<UUID, Target> targets, Map<UUID, UUID> jobs) {
+    private static List<Destination> destinations(List<Connection> owned, Map<UUID, AppointmentEvent> targets, Map<UUID, UUID> jobs) {
         List<Destination> destinations = new ArrayList<>();
         for (Connection connection : owned) {
-            Target t = targets.get(connection.id());
+            AppointmentEvent t = targets.get(connection.id());
             if (t != null) {
                 destinations.add(new Destination(t.connectionId(), connection.provider(), t.calendarId(), t.state(), t.externalId(),
                         t.meetingUrl(), t.lastError(), t.remoteChange(), jobs.get(t.connectionId())));

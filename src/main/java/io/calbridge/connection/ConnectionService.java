@@ -15,8 +15,10 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The user's view of their connections: read, tune, probe, disconnect. Every method is scoped to one user. */
 @Service
@@ -28,11 +30,13 @@ public class ConnectionService {
     private final TokenService tokens;
     private final ProviderRegistry providers;
     private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
     private final Clock clock;
 
     ConnectionService(ConnectionRepository connections, TokenService tokens, ProviderRegistry providers,
-            ApplicationEventPublisher events, Clock clock) {
+            ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
         this.connections = connections;
+        this.transactions = transactions;
         this.tokens = tokens;
         this.providers = providers;
         this.events = events;
@@ -40,17 +44,17 @@ public class ConnectionService {
     }
 
     public List<Connection> list(String userId) {
-        return connections.findByUser(userId);
+        return connections.findByUserIdOrderByCreatedAtAscIdAsc(userId);
     }
 
     /** The user's connection; another user's or an unknown id is "not found" alike. */
     public Connection get(String userId, UUID id) {
-        return connections.findOwned(id, userId).orElseThrow(() -> ApiProblem.notFound("connection"));
+        return connections.findByIdAndUserId(id, userId).orElseThrow(() -> ApiProblem.notFound("connection"));
     }
 
     /** Any connection by id, for background work that already knows whose it is. */
     public Optional<Connection> find(UUID id) {
-        return connections.find(id);
+        return connections.findById(id);
     }
 
     /** Connections that may sync now, least recently synced first. */
@@ -73,13 +77,18 @@ public class ConnectionService {
         connections.markNeedsReauth(id, reason, clock.instant());
     }
 
+    /** Applies the patch to the settings as read; a change of the connection meanwhile fails the write (its version rose). */
     Connection updateSettings(String userId, UUID id, SettingsPatch patch) {
-        Connection connection = get(userId, id);
-        ConnectionSettings updated = patch.applyTo(connection.settings(), connection.calendars());
-        if (!connections.updateSettings(id, connection.version(), updated, clock.instant())) {
+        try {
+            return transactions.execute(tx -> {
+                Connection connection = connections.findById(id).filter(c -> c.userId().equals(userId))
+                        .orElseThrow(() -> ApiProblem.notFound("connection"));
+                connection.changeSettings(patch.applyTo(connection.settings(), connection.calendars()), clock.instant());
+                return connections.saveAndFlush(connection);
+            });
+        } catch (OptimisticLockingFailureException changed) {
             throw ApiProblem.conflict("concurrent_update", "the connection changed meanwhile; read it again and retry");
         }
-        return get(userId, id);
     }
 
     /** Lists the account's calendars at the provider and remembers them on the connection. */
@@ -122,7 +131,7 @@ public class ConnectionService {
                 log.warn("revoking connection {} at {} failed; deleting its tokens anyway: {}", id, connection.provider(), e.toString());
             }
         }
-        connections.delete(id);
+        connections.deleteConnection(id);
     }
 
     private CalendarProvider adapter(Connection connection) {

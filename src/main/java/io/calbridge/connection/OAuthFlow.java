@@ -1,6 +1,6 @@
 package io.calbridge.connection;
 
-import io.calbridge.connection.ConnectionRepository.AccountFields;
+import io.calbridge.connection.Connection.Account;
 import io.calbridge.connection.OAuthStateStore.PendingAuthorization;
 import io.calbridge.platform.web.ApiProblem;
 import io.calbridge.provider.AccountInfo;
@@ -22,7 +22,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -143,7 +143,7 @@ class OAuthFlow {
             return new Outcome(null, "account_lookup_failed", "the provider did not say which account this is", back,
                     HttpStatus.BAD_GATEWAY);
         }
-        UUID connectionId = store(pending.userId(), providerId, new AccountFields(account.accountId(), account.email(), calendars), response);
+        UUID connectionId = store(pending.userId(), providerId, new Account(account.accountId(), account.email(), calendars), response);
         events.publishEvent(new ConnectionConnected(connectionId, pending.userId(), providerId));
         return new Outcome(connectionId, null, null, back, HttpStatus.OK);
     }
@@ -161,24 +161,25 @@ class OAuthFlow {
     }
 
     /** New account: a new connection. Known account: the same connection, reconnected. */
-    private UUID store(String userId, String providerId, AccountFields account, OAuth2AccessTokenResponse response) {
+    private UUID store(String userId, String providerId, Account account, OAuth2AccessTokenResponse response) {
         try {
             return transactions.execute(tx -> upsert(userId, providerId, account, response));
-        } catch (DuplicateKeyException raced) {
+        } catch (DataIntegrityViolationException raced) {
             // another callback for the same account inserted first: update that one
             return transactions.execute(tx -> upsert(userId, providerId, account, response));
         }
     }
 
-    private UUID upsert(String userId, String providerId, AccountFields account, OAuth2AccessTokenResponse response) {
+    private UUID upsert(String userId, String providerId, Account account, OAuth2AccessTokenResponse response) {
         Instant now = clock.instant();
-        UUID existing = connections.findIdByAccount(userId, providerId, account.accountId()).orElse(null);
+        Connection existing = connections.findByUserIdAndProviderAndAccountId(userId, providerId, account.accountId()).orElse(null);
         if (existing != null) {
-            connections.reconnect(existing, account, tokens.encrypt(existing, response), now);
-            return existing;
+            existing.reconnect(account, tokens.encrypt(existing.id(), response), now);
+            return existing.id();
         }
         UUID id = UUID.randomUUID();
-        connections.insert(id, userId, providerId, account, tokens.encrypt(id, response), now);
+        // flushed at once: a second callback that inserted the same account first fails here, as a DataIntegrityViolation
+        connections.saveAndFlush(new Connection(id, userId, providerId, account, tokens.encrypt(id, response), now));
         return id;
     }
 

@@ -1,7 +1,6 @@
 package io.calbridge.connection;
 
-import io.calbridge.connection.ConnectionRepository.EncryptedTokens;
-import io.calbridge.connection.ConnectionRepository.TokenRow;
+import io.calbridge.connection.Connection.SealedTokens;
 import io.calbridge.platform.crypto.SecretsOwner;
 import io.calbridge.platform.crypto.TokenCipher;
 import io.calbridge.platform.web.ApiProblem;
@@ -16,6 +15,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
@@ -100,8 +100,8 @@ public class TokenService implements SecretsOwner {
      * @throws ProviderException.Transient   when the token endpoint fails for now
      */
     public String refreshNow(UUID connectionId, String rejected) {
-        return refresh(connectionId, row -> row.access() != null
-                && !Objects.equals(cipher.decrypt(row.access(), accessContext(row.id())), rejected));
+        return refresh(connectionId, row -> row.accessTokenCiphertext() != null
+                && !Objects.equals(decryptAccess(row), rejected));
     }
 
     /**
@@ -111,18 +111,18 @@ public class TokenService implements SecretsOwner {
      * @throws ProviderException.Transient   when the token endpoint fails for now
      */
     public String accessToken(UUID connectionId) {
-        TokenRow row = connections.tokens(connectionId).orElseThrow(() -> ApiProblem.notFound("connection"));
+        Connection row = connections.findById(connectionId).orElseThrow(() -> ApiProblem.notFound("connection"));
         if (row.status() == ConnectionStatus.NEEDS_REAUTH) {
             throw new ProviderException.AuthRevoked("connection needs reauthorization", null);
         }
         if (fresh(row)) {
-            return cipher.decrypt(row.access(), accessContext(row.id()));
+            return decryptAccess(row);
         }
         return refresh(connectionId, this::fresh);
     }
 
     /** Refreshes under the row lock unless the locked row's token is {@code usable} (another caller refreshed meanwhile). */
-    private String refresh(UUID connectionId, Predicate<TokenRow> usable) {
+    private String refresh(UUID connectionId, Predicate<Connection> usable) {
         RefreshOutcome outcome = transactions.execute(tx -> refreshLocked(connectionId, usable));
         if (outcome.revoked() != null) {
             throw outcome.revoked();
@@ -131,15 +131,15 @@ public class TokenService implements SecretsOwner {
     }
 
     /** Runs with the row locked; re-checks, because another caller may have refreshed while this one waited. */
-    private RefreshOutcome refreshLocked(UUID connectionId, Predicate<TokenRow> usable) {
-        TokenRow row = connections.lockTokens(connectionId).orElseThrow(() -> ApiProblem.notFound("connection"));
+    private RefreshOutcome refreshLocked(UUID connectionId, Predicate<Connection> usable) {
+        Connection row = connections.lockById(connectionId).orElseThrow(() -> ApiProblem.notFound("connection"));
         if (row.status() == ConnectionStatus.NEEDS_REAUTH) {
             return RefreshOutcome.revoked(new ProviderException.AuthRevoked("connection needs reauthorization", null));
         }
         if (usable.test(row)) {
-            return RefreshOutcome.token(cipher.decrypt(row.access(), accessContext(row.id())));
+            return RefreshOutcome.token(decryptAccess(row));
         }
-        String refreshToken = cipher.decrypt(row.refresh(), refreshContext(row.id()));
+        String refreshToken = cipher.decrypt(row.refreshTokenCiphertext(), refreshContext(row.id()));
         if (refreshToken == null) {
             return markRevoked(row, "no refresh token stored; reconnect needed");
         }
@@ -158,22 +158,21 @@ public class TokenService implements SecretsOwner {
         } catch (RuntimeException e) {
             throw new ProviderException.Transient("token refresh failed: " + e.getClass().getSimpleName(), e);
         }
-        EncryptedTokens tokens = encrypt(row.id(), response);
-        connections.storeRefreshedTokens(row.id(), tokens, clock.instant());
+        row.storeTokens(encrypt(row.id(), response), clock.instant());
         log.debug("refreshed access token of connection {}", row.id());
         return RefreshOutcome.token(response.getAccessToken().getTokenValue());
     }
 
-    private RefreshOutcome markRevoked(TokenRow row, String reason) {
-        connections.markNeedsReauth(row.id(), reason, clock.instant());
+    private RefreshOutcome markRevoked(Connection row, String reason) {
+        row.markNeedsReauth(reason, clock.instant());
         log.info("connection {} needs reauthorization: {}", row.id(), reason);
         return RefreshOutcome.revoked(new ProviderException.AuthRevoked(reason, null));
     }
 
     /** Seals a token response for the connection's row; no refresh token in it (Google's refresh) keeps the old one. */
-    EncryptedTokens encrypt(UUID connectionId, OAuth2AccessTokenResponse response) {
+    SealedTokens encrypt(UUID connectionId, OAuth2AccessTokenResponse response) {
         OAuth2RefreshToken refresh = response.getRefreshToken();
-        return new EncryptedTokens(
+        return new SealedTokens(
                 cipher.encrypt(response.getAccessToken().getTokenValue(), accessContext(connectionId)),
                 refresh == null ? null : cipher.encrypt(refresh.getTokenValue(), refreshContext(connectionId)),
                 response.getAccessToken().getExpiresAt(),
@@ -182,32 +181,46 @@ public class TokenService implements SecretsOwner {
 
     /** The token to revoke at the provider on disconnect: the refresh token if any (it revokes the whole grant). */
     String revocableToken(UUID connectionId) {
-        return connections.tokens(connectionId).map(row -> {
-            String refresh = cipher.decrypt(row.refresh(), refreshContext(row.id()));
-            return refresh != null ? refresh : cipher.decrypt(row.access(), accessContext(row.id()));
+        return connections.findById(connectionId).map(row -> {
+            String refresh = cipher.decrypt(row.refreshTokenCiphertext(), refreshContext(row.id()));
+            return refresh != null ? refresh : decryptAccess(row);
         }).orElse(null);
     }
 
     @Override
     public int reencryptAll(TokenCipher current) {
         int count = 0;
-        for (TokenRow row : connections.allTokens()) {
-            if (current.isCurrent(row.access()) && current.isCurrent(row.refresh())) {
-                continue;
-            }
-            byte[] access = current.encrypt(current.decrypt(row.access(), accessContext(row.id())), accessContext(row.id()));
-            byte[] refresh = current.encrypt(current.decrypt(row.refresh(), refreshContext(row.id())), refreshContext(row.id()));
-            if (connections.replaceCiphertexts(row.id(), row.version(), access, refresh)) {
-                count++;
-            } else {
-                log.info("connection {} changed during re-encryption; its new tokens are sealed with the current key already", row.id());
+        for (UUID id : connections.findAllIds()) {
+            try {
+                if (Boolean.TRUE.equals(transactions.execute(tx -> connections.findById(id).map(row -> reseal(row, current)).orElse(false)))) {
+                    count++;
+                }
+            } catch (OptimisticLockingFailureException changed) {
+                log.info("connection {} changed during re-encryption; its new tokens are sealed with the current key already", id);
             }
         }
         return count;
     }
 
-    private boolean fresh(TokenRow row) {
-        return row.access() != null && (row.expiresAt() == null || row.expiresAt().isAfter(clock.instant().plus(REFRESH_AHEAD)));
+    /** Seals the row's tokens under the current key unless they are already; the version check guards the write. */
+    private static boolean reseal(Connection row, TokenCipher current) {
+        byte[] access = row.accessTokenCiphertext();
+        byte[] refresh = row.refreshTokenCiphertext();
+        if (current.isCurrent(access) && current.isCurrent(refresh)) {
+            return false;
+        }
+        row.replaceCiphertexts(current.encrypt(current.decrypt(access, accessContext(row.id())), accessContext(row.id())),
+                current.encrypt(current.decrypt(refresh, refreshContext(row.id())), refreshContext(row.id())));
+        return true;
+    }
+
+    private boolean fresh(Connection row) {
+        return row.accessTokenCiphertext() != null
+                && (row.tokenExpiresAt() == null || row.tokenExpiresAt().isAfter(clock.instant().plus(REFRESH_AHEAD)));
+    }
+
+    private String decryptAccess(Connection row) {
+        return cipher.decrypt(row.accessTokenCiphertext(), accessContext(row.id()));
     }
 
     static String accessContext(UUID connectionId) {

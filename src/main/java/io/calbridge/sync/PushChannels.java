@@ -13,7 +13,6 @@ import io.calbridge.provider.ProviderRegistry;
 import io.calbridge.provider.PushChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +23,6 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -40,24 +38,21 @@ class PushChannels {
     private static final Duration LIFETIME = Duration.ofDays(7);
     private static final Duration RENEW_BEFORE = Duration.ofDays(1);
 
-    private final JdbcClient jdbc;
+    private final NotificationChannels channels;
     private final TokenService tokens;
     private final ConnectionService connections;
     private final ProviderRegistry providers;
     private final CalbridgeProperties properties;
     private final Clock clock;
 
-    PushChannels(JdbcClient jdbc, TokenService tokens, ConnectionService connections, ProviderRegistry providers,
+    PushChannels(NotificationChannels channels, TokenService tokens, ConnectionService connections, ProviderRegistry providers,
             CalbridgeProperties properties, Clock clock) {
-        this.jdbc = jdbc;
+        this.channels = channels;
         this.tokens = tokens;
         this.connections = connections;
         this.providers = providers;
         this.properties = properties;
         this.clock = clock;
-    }
-
-    record Channel(String channelId, UUID connectionId, String provider, String calendarId, String resourceId, Instant expiresAt) {
     }
 
     /** Opens a channel for the calendar unless a live one exists; replaces one that expires soon. */
@@ -78,19 +73,15 @@ class PushChannels {
         if (knownExpiresAt != null && knownExpiresAt.isAfter(now.plus(RENEW_BEFORE))) {
             return;
         }
-        List<Channel> existing = channels("connection_id = ? AND calendar_id = ?", connection.id(), calendarId);
+        List<NotificationChannel> existing = channels.findByConnectionIdAndCalendarId(connection.id(), calendarId);
         if (existing.stream().anyMatch(c -> c.expiresAt().isAfter(now.plus(RENEW_BEFORE)))) {
             return;
         }
         try {
             PushChannel opened = tokens.call(connection.id(), token -> provider.watch(token, calendarId,
                     properties.publicUrl() + "/webhooks/" + provider.id(), now.plus(LIFETIME)));
-            jdbc.sql("""
-                    INSERT INTO push_channels (channel_id, connection_id, provider, calendar_id, resource_id, token_hash, expires_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(opened.channelId(), connection.id(), provider.id(), calendarId, opened.resourceId(), Hashes.sha256Hex(opened.token()),
-                            Timestamp.from(opened.expiresAt() != null ? opened.expiresAt() : now.plus(LIFETIME)), Timestamp.from(now))
-                    .update();
+            channels.save(new NotificationChannel(opened.channelId(), connection.id(), provider.id(), calendarId, opened.resourceId(),
+                    Hashes.sha256Hex(opened.token()), opened.expiresAt() != null ? opened.expiresAt() : now.plus(LIFETIME), now));
             existing.forEach(old -> stop(provider, old));
         } catch (ProviderException e) {
             log.warn("could not open a push channel for {} / {}: {}", connection.id(), calendarId, e.toString());
@@ -106,31 +97,22 @@ class PushChannels {
         if (channelId == null || token == null) {
             return Optional.empty();
         }
-        return jdbc.sql("""
-                SELECT p.connection_id, c.user_id, p.resource_id, p.token_hash
-                FROM push_channels p JOIN connections c ON c.id = p.connection_id
-                WHERE p.channel_id = ? AND p.provider = ?""")
-                .params(channelId, provider)
-                .query((rs, row) -> {
-                    boolean tokenMatches = MessageDigest.isEqual(rs.getString("token_hash").getBytes(StandardCharsets.US_ASCII),
-                            Hashes.sha256Hex(token).getBytes(StandardCharsets.US_ASCII));
-                    String knownResource = rs.getString("resource_id");
-                    boolean resourceMatches = knownResource == null || knownResource.equals(resourceId);
-                    return tokenMatches && resourceMatches
-                            ? new Notified(rs.getObject("connection_id", UUID.class), rs.getString("user_id")) : null;
-                })
-                .optional();
+        return channels.findWithOwner(channelId, provider).filter(owned -> {
+            NotificationChannel channel = owned.channel();
+            boolean tokenMatches = MessageDigest.isEqual(channel.tokenHash().getBytes(StandardCharsets.US_ASCII),
+                    Hashes.sha256Hex(token).getBytes(StandardCharsets.US_ASCII));
+            return tokenMatches && (channel.resourceId() == null || channel.resourceId().equals(resourceId));
+        }).map(owned -> new Notified(owned.channel().connectionId(), owned.userId()));
     }
 
     /** Connections with at least one channel that has not expired. */
     Set<UUID> connectionsWithLiveChannels() {
-        return Set.copyOf(jdbc.sql("SELECT DISTINCT connection_id FROM push_channels WHERE expires_at > ?")
-                .param(Timestamp.from(clock.instant())).query(UUID.class).list());
+        return Set.copyOf(channels.connectionsWithChannelsLiveAt(clock.instant()));
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT2M")
     void renewExpiring() {
-        for (Channel channel : channels("expires_at < ?", Timestamp.from(clock.instant().plus(RENEW_BEFORE)))) {
+        for (NotificationChannel channel : channels.findByExpiresAtBefore(clock.instant().plus(RENEW_BEFORE))) {
             connections.find(channel.connectionId()).ifPresent(connection -> providers.find(channel.provider())
                     .ifPresent(provider -> ensureWatching(connection, provider, channel.calendarId())));
         }
@@ -138,11 +120,11 @@ class PushChannels {
 
     @EventListener
     void stopAll(ConnectionRemoving removing) {
-        providers.find(removing.provider()).ifPresent(provider -> channels("connection_id = ?", removing.connectionId())
+        providers.find(removing.provider()).ifPresent(provider -> channels.findByConnectionId(removing.connectionId())
                 .forEach(channel -> stop(provider, channel)));
     }
 
-    private void stop(CalendarProvider provider, Channel channel) {
+    private void stop(CalendarProvider provider, NotificationChannel channel) {
         try {
             PushChannel stopped = new PushChannel(channel.channelId(), channel.resourceId(), channel.calendarId(), null,
                     channel.expiresAt());
@@ -150,20 +132,11 @@ class PushChannels {
         } catch (ProviderException e) {
             log.info("stopping push channel {} failed (it expires by itself): {}", channel.channelId(), e.toString());
         }
-        jdbc.sql("DELETE FROM push_channels WHERE channel_id = ?").param(channel.channelId()).update();
+        channels.deleteById(channel.channelId());
     }
 
     private boolean reachable(CalendarProvider provider) {
         return "https".equalsIgnoreCase(properties.publicUrl().getScheme()) || provider.descriptor().sandbox();
-    }
-
-    private List<Channel> channels(String where, Object... params) {
-        return jdbc.sql("SELECT channel_id, connection_id, provider, calendar_id, resource_id, expires_at FROM push_channels WHERE " + where)
-                .params(params)
-                .query((rs, row) -> new Channel(rs.getString("channel_id"), rs.getObject("connection_id", UUID.class),
-                        rs.getString("provider"), rs.getString("calendar_id"), rs.getString("resource_id"),
-                        rs.getTimestamp("expires_at").toInstant()))
-                .list();
     }
 
 }

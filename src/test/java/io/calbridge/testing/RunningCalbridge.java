@@ -14,6 +14,11 @@ public record RunningCalbridge(ConfigurableApplicationContext context, Api api) 
 
     /** On its own free port and the given database; {@code overrides} win over the test defaults. */
     public static RunningCalbridge start(String database, Map<String, Object> overrides) {
+        return start(database, overrides, new Class<?>[0]);
+    }
+
+    /** As {@link #start(String, Map)}, with more configuration of the test's own ({@code extraSources}). */
+    public static RunningCalbridge start(String database, Map<String, Object> overrides, Class<?>... extraSources) {
         int port = freePort();
         Map<String, Object> properties = new HashMap<>();
         properties.put("server.port", port);
@@ -25,7 +30,7 @@ public record RunningCalbridge(ConfigurableApplicationContext context, Api api) 
         properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", OAuthServers.server().issuerUrl(OAuthServers.APP).toString());
         properties.putAll(overrides);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(CalbridgeApplication.class, TestProviders.class)
-                .properties(properties).run();
+                .sources(extraSources).properties(properties).run();
         return new RunningCalbridge(context, new Api("http://localhost:" + port));
     }
 

@@ -1,0 +1,124 @@
+package io.calbridge.appointment;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
+import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.data.domain.Persistable;
+
+/**
+ * Where an appointment stands in one connection's calendar (the {@code appointment_events} row): the external event it
+ * maps to, the appointment version that event holds, its meeting link, and a change the user made there.
+ */
+@Entity
+@Table(name = "appointment_events")
+@IdClass(AppointmentEvent.Key.class)
+class AppointmentEvent implements Persistable<AppointmentEvent.Key> {
+
+    static final String PENDING = "PENDING";
+    static final String SKIPPED = "SKIPPED";
+
+    @Id
+    private String userId;
+
+    @Id
+    private String appointmentId;
+
+    @Id
+    private UUID connectionId;
+
+    private String calendarId;
+
+    private String externalId;
+
+    private String state;
+
+    private Long syncedVersion;
+
+    private String meetingUrl;
+
+    private String lastError;
+
+    private String remoteChange;
+
+    private Instant updatedAt;
+
+    /** Assigned ids do not tell new from stored: this does, so that saving a new one is one INSERT. */
+    @Transient
+    private boolean isNew;
+
+    protected AppointmentEvent() {
+        // for JPA
+    }
+
+    AppointmentEvent(String userId, String appointmentId, UUID connectionId) {
+        this.userId = userId;
+        this.appointmentId = appointmentId;
+        this.connectionId = connectionId;
+        this.isNew = true;
+    }
+
+    /** Waiting for a push (PENDING) or left out (SKIPPED, with why). */
+    void mark(String state, String why, Instant now) {
+        this.state = state;
+        this.lastError = why;
+        this.updatedAt = now;
+    }
+
+    UUID connectionId() {
+        return connectionId;
+    }
+
+    String calendarId() {
+        return calendarId;
+    }
+
+    String externalId() {
+        return externalId;
+    }
+
+    String state() {
+        return state;
+    }
+
+    Long syncedVersion() {
+        return syncedVersion;
+    }
+
+    String meetingUrl() {
+        return meetingUrl;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    String remoteChange() {
+        return remoteChange;
+    }
+
+    @Override
+    public Key getId() {
+        return new Key(userId, appointmentId, connectionId);
+    }
+
+    @Override
+    public boolean isNew() {
+        return isNew;
+    }
+
+    @PostLoad
+    @PostPersist
+    void stored() {
+        isNew = false;
+    }
+
+    record Key(String userId, String appointmentId, UUID connectionId) implements Serializable {
+    }
+}

@@ -1,0 +1,29 @@
+package io.calbridge.sync;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+interface NotificationChannels extends JpaRepository<NotificationChannel, String> {
+
+    List<NotificationChannel> findByConnectionIdAndCalendarId(UUID connectionId, String calendarId);
+
+    List<NotificationChannel> findByConnectionId(UUID connectionId);
+
+    List<NotificationChannel> findByExpiresAtBefore(Instant before);
+
+    @Query("select distinct c.connectionId from NotificationChannel c where c.expiresAt > :now")
+    List<UUID> connectionsWithChannelsLiveAt(Instant now);
+
+    /** The channel with the user who owns its connection, in one statement: a notification's first question. */
+    @Query("""
+            select new io.calbridge.sync.NotificationChannels$Owned(c, o.userId) from NotificationChannel c, Connection o
+            where o.id = c.connectionId and c.channelId = :channelId and c.provider = :provider""")
+    Optional<Owned> findWithOwner(String channelId, String provider);
+
+    record Owned(NotificationChannel channel, String userId) {
+    }
+}
