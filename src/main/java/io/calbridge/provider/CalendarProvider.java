@@ -42,4 +42,12 @@ public interface CalendarProvider {
 
     /** Revokes the grant at the provider (refresh token preferred); providers without revocation do nothing. */
     void revoke(String token);
+
+    /**
+     * Reads a request to {@code /webhooks/{id}}: a handshake to answer, or notifications for calbridge to verify
+     * against its stored channels. Reads only; makes no provider call.
+     */
+    default WebhookReading readWebhook(WebhookRequest request) {
+        return new WebhookReading.Malformed(id() + " sends no push notifications");
+    }
 }

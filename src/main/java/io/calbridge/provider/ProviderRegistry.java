@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProviderRegistry {
 
-    private static final Set<String> NOT_CALLS = Set.of("descriptor", "id", "toString", "hashCode", "equals");
+    private static final Set<String> NOT_CALLS = Set.of("descriptor", "id", "readWebhook", "toString", "hashCode", "equals");
 
     private final Map<String, CalendarProvider> providers = new LinkedHashMap<>();
 
