@@ -74,6 +74,11 @@ public final class ServiceProcess implements AutoCloseable {
         return api;
     }
 
+    /** CPU time the process has used so far (user and system), a figure that does not depend on what else the machine runs. */
+    public Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElseThrow();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -11,13 +11,13 @@ import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Records every SQL statement calbridge prepares (JPA's and JdbcClient's alike) with the thread that prepared it, by
- * wrapping the application's DataSource. Add it as a source of the application to count what a request costs.
+ * wrapping the application's DataSource. Pass it as a source of the application to count what a request costs. Not a
+ * {@code @Configuration}: component scanning must not find it (every test context and benchmark would count, and keep,
+ * every statement).
  */
-@Configuration(proxyBeanMethods = false)
 public class StatementCounter {
 
     private static final List<Statement> statements = new ArrayList<>();
