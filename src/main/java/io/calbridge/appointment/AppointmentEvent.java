@@ -3,23 +3,24 @@ package io.calbridge.appointment;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.UUID;
-import org.springframework.data.domain.Persistable;
+import org.hibernate.annotations.Immutable;
 
 /**
  * Where an appointment stands in one connection's calendar (the {@code appointment_events} row): the external event it
  * maps to, the appointment version that event holds, its meeting link, and a change the user made there.
+ *
+ * <p>Read through JPA; written by the accept and push paths' SQL ({@link AppointmentRepository}), one statement per
+ * step: as entity writes they cost the drain about as much CPU again (measured, see README), hence immutable here.
  */
 @Entity
+@Immutable
 @Table(name = "appointment_events")
 @IdClass(AppointmentEvent.Key.class)
-class AppointmentEvent implements Persistable<AppointmentEvent.Key> {
+class AppointmentEvent {
 
     static final String PENDING = "PENDING";
     static final String SKIPPED = "SKIPPED";
@@ -49,10 +50,6 @@ class AppointmentEvent implements Persistable<AppointmentEvent.Key> {
 
     private Instant updatedAt;
 
-    /** Assigned ids do not tell new from stored: this does, so that saving a new one is one INSERT. */
-    @Transient
-    private boolean isNew;
-
     protected AppointmentEvent() {
         // for JPA
     }
@@ -61,10 +58,9 @@ class AppointmentEvent implements Persistable<AppointmentEvent.Key> {
         this.userId = userId;
         this.appointmentId = appointmentId;
         this.connectionId = connectionId;
-        this.isNew = true;
     }
 
-    /** Waiting for a push (PENDING) or left out (SKIPPED, with why). */
+    /** As {@link AppointmentRepository#markTarget} just wrote it: waiting (PENDING) or left out (SKIPPED, with why). */
     void mark(String state, String why, Instant now) {
         this.state = state;
         this.lastError = why;
@@ -101,22 +97,6 @@ class AppointmentEvent implements Persistable<AppointmentEvent.Key> {
 
     String remoteChange() {
         return remoteChange;
-    }
-
-    @Override
-    public Key getId() {
-        return new Key(userId, appointmentId, connectionId);
-    }
-
-    @Override
-    public boolean isNew() {
-        return isNew;
-    }
-
-    @PostLoad
-    @PostPersist
-    void stored() {
-        isNew = false;
     }
 
     record Key(String userId, String appointmentId, UUID connectionId) implements Serializable {

@@ -87,7 +87,7 @@ class AppointmentPusher implements JobHandler {
                 return synced(appointment, connection, calendarId, externalId, null, 0, 0, 1, calls.get());
             }
             if (externalId == null) {
-                mappings.attempting(job.userId(), job.appointmentId(), connection.id(), calendarId);
+                appointments.attempting(job.userId(), job.appointmentId(), connection.id(), calendarId);
                 WrittenEvent written = tokens.call(connectionId, token -> {
                     calls.incrementAndGet();
                     return provider.createEvent(token, calendarId, draft(appointment, connection, provider));
@@ -111,19 +111,19 @@ class AppointmentPusher implements JobHandler {
             String meetingUrl = written.meetingUrl() != null ? written.meetingUrl() : target.meetingUrl();
             return synced(appointment, connection, calendarId, written.externalId(), meetingUrl, 0, 1, 0, calls.get());
         } catch (ProviderException e) {
-            mappings.failed(job.userId(), job.appointmentId(), connection.id(), AppointmentEvent.PENDING, describe(e), clock.instant());
+            appointments.failed(job.userId(), job.appointmentId(), connection.id(), AppointmentEvent.PENDING, describe(e), clock.instant());
             return Result.failed(e, calls.get());
         }
     }
 
     @Override
     public void onDead(SyncJob job, String error) {
-        mappings.failed(job.userId(), job.appointmentId(), job.connectionId(), "FAILED", error, clock.instant());
+        appointments.failed(job.userId(), job.appointmentId(), job.connectionId(), "FAILED", error, clock.instant());
     }
 
     private Result synced(Appointment appointment, Connection connection, String calendarId, String externalId, String meetingUrl,
             int created, int updated, int deleted, int calls) {
-        mappings.synced(appointment.userId(), appointment.appointmentId(), connection.id(), calendarId, externalId,
+        appointments.synced(appointment.userId(), appointment.appointmentId(), connection.id(), calendarId, externalId,
                 appointment.version(), meetingUrl, clock.instant());
         return Result.done(appointment.version(), created, updated, deleted, calls);
     }

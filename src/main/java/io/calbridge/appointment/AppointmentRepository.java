@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The hot paths over {@code appointments} and {@code appointment_events}, in SQL: the one-statement upsert of a PUT,
- * and the set-wise reads and writes of an inbound sync. The mapping rows as such are {@link AppointmentEvent}s.
+ * the destination marks of a PUT and the outcomes of a push (one statement each), and the set-wise reads and writes of
+ * an inbound sync. The mapping rows are read as {@link AppointmentEvent}s.
  */
 @Repository
 class AppointmentRepository {
@@ -57,6 +58,38 @@ class AppointmentRepository {
     Optional<Appointment> find(String userId, String appointmentId) {
         return jdbc.sql("SELECT * FROM appointments WHERE user_id = ? AND appointment_id = ? AND version > 0")
                 .params(userId, appointmentId).query(this::map).optional();
+    }
+
+    /** A destination that is waiting (PENDING) or left out (SKIPPED, with why). */
+    void markTarget(String userId, String appointmentId, UUID connectionId, String state, String why, Instant now) {
+        jdbc.sql("""
+                INSERT INTO appointment_events (user_id, appointment_id, connection_id, state, last_error, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_id, appointment_id, connection_id) DO UPDATE SET state = excluded.state,
+                    last_error = excluded.last_error, updated_at = excluded.updated_at""")
+                .params(userId, appointmentId, connectionId, state, why, ts(now)).update();
+    }
+
+    /** The provider now holds {@code version} (or, for a cancelled appointment, no longer holds the event). */
+    void synced(String userId, String appointmentId, UUID connectionId, String calendarId, String externalId, long version,
+            String meetingUrl, Instant now) {
+        jdbc.sql("""
+                UPDATE appointment_events SET calendar_id = ?, external_id = ?, synced_version = ?, meeting_url = ?,
+                    state = 'SYNCED', last_error = NULL, remote_change = NULL, updated_at = ?
+                WHERE user_id = ? AND appointment_id = ? AND connection_id = ?""")
+                .params(calendarId, externalId, version, meetingUrl, ts(now), userId, appointmentId, connectionId).update();
+    }
+
+    /** Before the first create: remembers that the provider may hold the event from now on. */
+    void attempting(String userId, String appointmentId, UUID connectionId, String calendarId) {
+        jdbc.sql("UPDATE appointment_events SET calendar_id = ? WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
+                .params(calendarId, userId, appointmentId, connectionId).update();
+    }
+
+    void failed(String userId, String appointmentId, UUID connectionId, String state, String error, Instant now) {
+        jdbc.sql("UPDATE appointment_events SET state = ?, last_error = ?, updated_at = ? "
+                + "WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
+                .params(state, error, ts(now), userId, appointmentId, connectionId).update();
     }
 
     /** Pushed events among {@code externalIds} of a calendar, with their appointment's time and status and their remote change. */

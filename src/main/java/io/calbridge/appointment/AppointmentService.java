@@ -170,16 +170,12 @@ class AppointmentService {
         return targets;
     }
 
-    /**
-     * A destination waits (PENDING) or is left out (SKIPPED, with why). Written at once, not at commit: the SQL after it
-     * takes its row locks in the order every change has always taken them (appointment, destination, job, stamp).
-     */
+    /** A destination waits (PENDING) or is left out (SKIPPED, with why): written, and shown so in the answer. */
     private void mark(Map<UUID, AppointmentEvent> targets, Appointment appointment, UUID connectionId, String state, String why,
             Instant now) {
-        AppointmentEvent target = targets.computeIfAbsent(connectionId,
-                id -> new AppointmentEvent(appointment.userId(), appointment.appointmentId(), id));
-        target.mark(state, why, now);
-        mappings.saveAndFlush(target);
+        appointments.markTarget(appointment.userId(), appointment.appointmentId(), connectionId, state, why, now);
+        targets.computeIfAbsent(connectionId, id -> new AppointmentEvent(appointment.userId(), appointment.appointmentId(), id))
+                .mark(state, why, now);
     }
 
     /** The destinations of connections that still exist, in the order the user's connections are listed. */
