@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>A delta round's item list is computed once, on its first request, sorted by start, and kept on the server; its
  * pages ({@code $skiptoken}) index into that list, so 50,000 events page in constant time per page. The round ends
  * with a {@code $deltatoken} that carries the window, the mailbox change number the round saw and the mailbox's delta
- * epoch; {@code expireDeltaTokens} moves the epoch on, which makes every earlier token answer 410 SyncStateNotFound.
+ * epoch, and its sync-state chain and generation: {@code expireDeltaTokens} moves the epoch on, which makes every
+ * earlier token answer 410 SyncStateNotFound, and so does a token more than {@link #GENERATIONS_KEPT} rounds old.
  * An incremental round lists the events changed after the token's change number: singles and exceptions in full (or
  * as removed when they left the window or were deleted), occurrences of a changed series as slim items, and
  * cancelled occurrences as removed. Series masters are never items, as at Graph.
@@ -36,8 +37,13 @@ final class DeltaQuery {
     record Item(StoredEvent event, Instant occurrenceStart, String removedKey, Instant sortKey) {
     }
 
-    private record Round(String mailboxId, String calendarKey, Instant from, Instant to, long seq, int epoch, List<Item> items) {
+    /** chain: the sync state a first round starts and its delta tokens continue; generation: the round's number in it. */
+    private record Round(String mailboxId, String calendarKey, Instant from, Instant to, long seq, int epoch, String chain, int generation, List<Item> items) {
     }
+
+    /** Exchange keeps a few generations of a sync state; a delta token older than that answers 410 (a restart forgets, and forgives). */
+    static final int GENERATIONS_KEPT = 3;
+    private final Map<String, Integer> highestGeneration = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Map<String, Round> rounds = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -83,10 +89,16 @@ final class DeltaQuery {
             offset = Integer.parseInt(parts[1]);
         } else if (deltaToken != null) {
             String[] parts = decode(deltaToken).split("\\|");
-            if (parts.length != 5 || !parts[0].equals(calendar.key)) {
+            if (parts.length != 7 || !parts[0].equals(calendar.key)) {
                 throw syncStateGone("generation=unknown");
             }
             int epoch = Integer.parseInt(parts[4]);
+            String chain = parts[5];
+            int generation = Integer.parseInt(parts[6]);
+            int highest = highestGeneration.getOrDefault(chain, generation);
+            if (highest - generation >= GENERATIONS_KEPT) {
+                throw syncStateGone("generation=" + generation + ";[highest=" + highest + "]");
+            }
             mailbox.lock.readLock().lock();
             try {
                 if (epoch != mailbox.deltaEpoch) {
@@ -95,7 +107,8 @@ final class DeltaQuery {
                 Instant from = Instant.ofEpochSecond(Long.parseLong(parts[1]));
                 Instant to = Instant.ofEpochSecond(Long.parseLong(parts[2]));
                 long since = Long.parseLong(parts[3]);
-                round = new Round(mailbox.id, calendar.key, from, to, mailbox.seq, mailbox.deltaEpoch, changes(mailbox, calendar, from, to, since));
+                round = new Round(mailbox.id, calendar.key, from, to, mailbox.seq, mailbox.deltaEpoch, chain, Math.max(highest, generation) + 1,
+                        changes(mailbox, calendar, from, to, since));
             } finally {
                 mailbox.lock.readLock().unlock();
             }
@@ -108,7 +121,8 @@ final class DeltaQuery {
             }
             mailbox.lock.readLock().lock();
             try {
-                round = new Round(mailbox.id, calendar.key, from, to, mailbox.seq, mailbox.deltaEpoch, instances(mailbox, calendar, from, to));
+                round = new Round(mailbox.id, calendar.key, from, to, mailbox.seq, mailbox.deltaEpoch, Json.randomToken(9), 1,
+                        instances(mailbox, calendar, from, to));
             } finally {
                 mailbox.lock.readLock().unlock();
             }
@@ -134,8 +148,9 @@ final class DeltaQuery {
             }
             out.put("@odata.nextLink", linkBase + "?$skiptoken=" + encode(roundId + "." + end));
         } else {
+            highestGeneration.merge(round.chain(), round.generation(), Math::max);
             out.put("@odata.deltaLink", linkBase + "?$deltatoken=" + encode(calendar.key + "|" + round.from().getEpochSecond() + "|"
-                    + round.to().getEpochSecond() + "|" + round.seq() + "|" + round.epoch()));
+                    + round.to().getEpochSecond() + "|" + round.seq() + "|" + round.epoch() + "|" + round.chain() + "|" + round.generation()));
         }
         out.set("value", value);
         return out;
@@ -267,5 +282,6 @@ final class DeltaQuery {
         synchronized (rounds) {
             rounds.clear();
         }
+        highestGeneration.clear();
     }
 }

@@ -123,7 +123,8 @@ final class EventJson {
         }
         out.put("showAs", textOr(f, "showAs", "busy"));
         out.put("type", type);
-        out.put("webLink", mailboxBase(mailbox) + "?itemid=" + Json.encode(id(key, false)) + "&exvsurl=1&path=/calendar/item");
+        // ids hold only letters, digits, '_' and '=': '=' is the one character to escape (URLEncoder is slow on 50,000 events)
+        out.put("webLink", mailboxBase(mailbox) + "?itemid=" + id(key, false).replace("=", "%3D") + "&exvsurl=1&path=/calendar/item");
         out.putNull("onlineMeetingUrl");
         out.put("isOnlineMeeting", e.isOnlineMeeting);
         out.put("onlineMeetingProvider", e.onlineMeetingProvider);

@@ -232,7 +232,7 @@ final class Events {
     }
 
     static String newChangeKey() {
-        return "DwAAABYAAAA" + Json.randomToken(30).replace('-', 'a').replace('_', 'b');
+        return "DwAAABYAAAA" + Mailbox.newKey();
     }
 
     // ---- update -------------------------------------------------------------------------------------------------

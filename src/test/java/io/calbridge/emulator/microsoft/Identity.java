@@ -93,6 +93,10 @@ final class Identity {
         this.directory = directory;
     }
 
+    Map<String, Client> clients() {
+        return clients;
+    }
+
     void registerClient(String id, String secret, Set<String> redirectUris) {
         clients.put(id, new Client(id, secret, redirectUris));
     }

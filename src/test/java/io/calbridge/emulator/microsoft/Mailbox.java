@@ -1,6 +1,5 @@
 package io.calbridge.emulator.microsoft;
 
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +21,6 @@ final class Mailbox {
     /** Outlook allows four concurrent requests per app and mailbox. */
     static final int CONCURRENCY_LIMIT = 4;
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     static final class Calendar {
         final String key;
@@ -70,10 +68,12 @@ final class Mailbox {
         this.timeZone = timeZone;
     }
 
+    /** Ids need to be unique, not secret: a fast random is enough (seeding 50,000 events makes 50,000 of them). */
     static String newKey() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         char[] key = new char[24];
         for (int i = 0; i < key.length; i++) {
-            key[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+            key[i] = ALPHABET[random.nextInt(ALPHABET.length)];
         }
         return new String(key);
     }

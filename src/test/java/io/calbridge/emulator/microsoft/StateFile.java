@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The emulator's state in a directory, so the sandbox survives restarts: accounts, calendars, events (with their
  * change numbers and tombstones, so delta tokens issued before a restart still work), transactionIds, grants with
- * refresh tokens and unexpired access tokens, and subscriptions. Pending consents, codes and delta rounds in progress
+ * refresh tokens and unexpired access tokens, registered clients, and subscriptions. Pending consents, codes and delta rounds in progress
  * live for minutes and are not kept. One JSON file, written whole (temp file, then atomic move) shortly after a
  * change and at close.
  */
@@ -35,7 +35,10 @@ final class StateFile {
     private static final long SAVE_DELAY_MILLIS = 200;
     private static final Logger log = LoggerFactory.getLogger(StateFile.class);
 
-    record Saved(int version, List<SavedMailbox> mailboxes, List<SavedGrant> grants, List<SavedSubscription> subscriptions) {
+    record Saved(int version, List<SavedClient> clients, List<SavedMailbox> mailboxes, List<SavedGrant> grants, List<SavedSubscription> subscriptions) {
+    }
+
+    record SavedClient(String id, String secret, List<String> redirectUris) {
     }
 
     record SavedMailbox(String id, String userPrincipalName, String displayName, String mail, String tenantId, boolean personal, String timeZone,
@@ -161,7 +164,9 @@ final class StateFile {
         }
         List<SavedSubscription> subs = subscriptions.byId.values().stream().map(s -> new SavedSubscription(s.id, s.mailboxId, s.applicationId, s.resource,
                 s.calendarKey, s.changeType, s.notificationUrl, s.lifecycleNotificationUrl, s.clientState, s.expiration)).toList();
-        return new Saved(VERSION, mailboxes, grants(), subs);
+        List<SavedClient> clients = identity.clients().values().stream()
+                .map(c -> new SavedClient(c.id(), c.secret(), List.copyOf(c.redirectUris()))).toList();
+        return new Saved(VERSION, clients, mailboxes, grants(), subs);
     }
 
     private static SavedEvent event(StoredEvent e) {
@@ -194,6 +199,7 @@ final class StateFile {
     // ---- JSON to state ------------------------------------------------------------------------------------------
 
     private void restore(Saved saved) {
+        saved.clients().forEach(c -> identity.registerClient(c.id(), c.secret(), java.util.Set.copyOf(c.redirectUris())));
         for (SavedMailbox sm : saved.mailboxes()) {
             Mailbox m = directory.create(sm.userPrincipalName(), sm.displayName(), sm.personal(), sm.tenantId(), sm.timeZone(), sm.mail() != null, sm.id());
             m.lock.writeLock().lock();
