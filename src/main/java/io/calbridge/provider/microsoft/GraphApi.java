@@ -9,11 +9,19 @@ import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The HTTP side of the adapter: one shared OkHttp client built by {@link GraphClientFactory} (its middleware turns
@@ -26,6 +34,9 @@ final class GraphApi {
 
     /** No retry at all: the queue decides, after {@code Retry-After}. */
     private static final RetryHandlerOption NO_RETRIES = new RetryHandlerOption((delay, executionCount, request, response) -> false, 0, 0);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Graph's error bodies are small; a longer one is not Graph's. */
+    private static final long MAX_ERROR_BODY = 64 * 1024;
 
     private final MicrosoftSettings settings;
     private final OkHttpClient http;
@@ -37,6 +48,7 @@ final class GraphApi {
         this.http = GraphClientFactory.create(new RequestOption[] {NO_RETRIES})
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
+                .addInterceptor(GraphApi::keepStatusOfUnreadableErrors)
                 .build();
     }
 
@@ -51,6 +63,33 @@ final class GraphApi {
         }
         headers.add("Prefer", "outlook.timezone=\"UTC\"");
         headers.add("Prefer", "IdType=\"ImmutableId\"");
+    }
+
+    /**
+     * Graph's errors are JSON, but a gateway in front of it may answer a 502 or 503 with an HTML page, or a body may be
+     * cut: the SDK would then fail to read the body and lose the status with it. Such a body is dropped, so the SDK
+     * reports the status and headers (Retry-After) alone, and the error keeps its type.
+     */
+    static Response keepStatusOfUnreadableErrors(Interceptor.Chain chain) throws IOException {
+        Response response = chain.proceed(chain.request());
+        if (response.code() < 400 || response.body() == null || isGraphError(response)) {
+            return response;
+        }
+        response.close();
+        return response.newBuilder().removeHeader("Content-Type").body(ResponseBody.create(new byte[0], (MediaType) null)).build();
+    }
+
+    private static boolean isGraphError(Response response) throws IOException {
+        MediaType type = response.body().contentType();
+        if (type == null || !type.subtype().toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            return false;
+        }
+        try {
+            JsonNode root = JSON.readTree(response.peekBody(MAX_ERROR_BODY).bytes());
+            return root != null && root.isObject();
+        } catch (JacksonException e) {
+            return false;
+        }
     }
 
     MicrosoftErrors errors() {

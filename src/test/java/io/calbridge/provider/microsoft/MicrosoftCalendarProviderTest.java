@@ -201,6 +201,20 @@ class MicrosoftCalendarProviderTest {
     }
 
     @Test
+    void gatewayErrorPageInsteadOfGraphsJsonKeepsItsStatusAndRetryAfter() {
+        graph.reply(502, Map.of("Content-Type", "text/html"), "<html><body><h1>502 Bad Gateway</h1></body></html>")
+                .reply(503, Map.of("Content-Type", "text/html", "Retry-After", "12"), "<html>busy</html>")
+                .reply(500, "{\"error\": {\"code\": \"generalException\", \"mess");
+
+        assertThat(catchThrowableOfType(ProviderException.Transient.class, () -> provider.calendars(TOKEN))).hasMessageContaining("502");
+        assertThat(catchThrowableOfType(ProviderException.RateLimited.class, () -> provider.calendars(TOKEN)).retryAfter())
+                .isEqualTo(Duration.ofSeconds(12));
+        assertThat(catchThrowableOfType(ProviderException.Transient.class, () -> provider.calendars(TOKEN)))
+                .as("a cut JSON body").hasMessageContaining("500");
+        assertThat(graph.requests()).hasSize(3);
+    }
+
+    @Test
     void rejectedAccessTokenIsUnauthorizedAndNoMessageNamesTheToken() {
         graph.reply(401, Map.of("WWW-Authenticate", "Bearer realm=\"\""), error("InvalidAuthenticationToken", "Access token has expired."));
 
