@@ -1,0 +1,161 @@
+package io.calbridge.provider.microsoft;
+
+import com.microsoft.graph.models.AttendeeType;
+import com.microsoft.graph.models.BodyType;
+import com.microsoft.graph.models.Calendar;
+import com.microsoft.graph.models.DateTimeTimeZone;
+import com.microsoft.graph.models.EmailAddress;
+import com.microsoft.graph.models.Event;
+import com.microsoft.graph.models.ItemBody;
+import com.microsoft.graph.models.Location;
+import com.microsoft.graph.models.OnlineMeetingProviderType;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import io.calbridge.provider.Attendee;
+import io.calbridge.provider.EventDraft;
+import io.calbridge.provider.EventTime;
+import io.calbridge.provider.ProviderException;
+import io.calbridge.provider.TimeZones;
+import io.calbridge.provider.WrittenEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Writes calbridge's events into an Outlook calendar.
+ *
+ * <p>Create sends a {@code transactionId} derived from the draft's idempotency key: Graph keeps it to recognise a
+ * repeated POST, so a retry after a lost reply gets the event the first POST made instead of a duplicate. Update is a
+ * PATCH of the fields calbridge owns, without {@code If-Match}: calbridge's version is the truth, and a change key
+ * from before Graph rotated it would only earn a 412. Delete treats an event already gone as deleted.
+ *
+ * <p>Times go out in the draft's own IANA zone, which Graph accepts beside Windows names, and in UTC where the draft
+ * has only an offset. A Teams link ({@code isOnlineMeeting}, {@code teamsForBusiness}) is asked for only where the
+ * calendar's {@code allowedOnlineMeetingProviders} contains it; personal accounts do not, and their events get no link
+ * ({@link WrittenEvent#meetingUrl()} stays {@code null}). Every attempt builds its Graph objects afresh: the SDK's
+ * backing store sends a model object only once (a second send would serialise as {@code {}}).
+ */
+final class MicrosoftEventWriter {
+
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+    private static final Pattern HTML = Pattern.compile("(?is).*<(p|br|div|a|b|i|ul|ol|li|span|strong|em|html|table)\\b.*");
+
+    private final GraphApi api;
+
+    MicrosoftEventWriter(GraphApi api) {
+        this.api = api;
+    }
+
+    /** Graph's {@code transactionId} for an idempotency key: a name-based UUID, the same for the same key. */
+    static String transactionId(String idempotencyKey) {
+        return UUID.nameUUIDFromBytes(("calbridge-event:" + idempotencyKey).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    WrittenEvent create(String accessToken, String calendarId, EventDraft draft) {
+        if (draft.idempotencyKey() == null || draft.idempotencyKey().isBlank()) {
+            throw new ProviderException.Permanent("an event draft needs an idempotency key", null);
+        }
+        GraphServiceClient client = api.client(accessToken);
+        boolean teams = draft.requestMeetingLink() && teamsAllowed(client, calendarId);
+        Event event = toGraph(draft, teams);
+        event.setTransactionId(transactionId(draft.idempotencyKey()));
+        Event created = api.call("events.create", () -> client.me().calendars().byCalendarId(calendarId).events()
+                .post(event, config -> GraphApi.prefer(config.headers, null)));
+        return written(created);
+    }
+
+    WrittenEvent update(String accessToken, String calendarId, String externalId, EventDraft draft) {
+        GraphServiceClient client = api.client(accessToken);
+        boolean teams = draft.requestMeetingLink() && teamsAllowed(client, calendarId);
+        Event patch = toGraph(draft, teams);
+        Event updated = api.call("events.update", () -> client.me().calendars().byCalendarId(calendarId).events().byEventId(externalId)
+                .patch(patch, config -> GraphApi.prefer(config.headers, null)));
+        return written(updated);
+    }
+
+    void delete(String accessToken, String calendarId, String externalId) {
+        GraphServiceClient client = api.client(accessToken);
+        try {
+            api.run("events.delete", () -> client.me().calendars().byCalendarId(calendarId).events().byEventId(externalId)
+                    .delete(config -> GraphApi.prefer(config.headers, null)));
+        } catch (ProviderException.NotFound gone) {
+            // deleted already
+        }
+    }
+
+    /** Whether the calendar can hold Teams meetings (work and school accounts with Teams; never personal ones). */
+    boolean teamsAllowed(GraphServiceClient client, String calendarId) {
+        Calendar calendar = api.call("calendars.get", () -> client.me().calendars().byCalendarId(calendarId)
+                .get(config -> config.queryParameters.select = new String[] {"id", "allowedOnlineMeetingProviders"}));
+        return calendar != null && calendar.getAllowedOnlineMeetingProviders() != null
+                && calendar.getAllowedOnlineMeetingProviders().contains(OnlineMeetingProviderType.TeamsForBusiness);
+    }
+
+    /** A new Graph event with the fields calbridge owns. */
+    static Event toGraph(EventDraft draft, boolean teams) {
+        Event event = new Event();
+        event.setSubject(draft.title());
+        ItemBody body = new ItemBody();
+        String description = draft.description() == null ? "" : draft.description();
+        body.setContentType(HTML.matcher(description).matches() ? BodyType.Html : BodyType.Text);
+        body.setContent(description);
+        event.setBody(body);
+        Location location = new Location();
+        location.setDisplayName(draft.location() == null ? "" : draft.location());
+        event.setLocation(location);
+        boolean allDay = draft.start().isAllDay() && draft.end().isAllDay();
+        event.setIsAllDay(allDay);
+        event.setStart(toGraph(draft.start()));
+        event.setEnd(toGraph(draft.end()));
+        event.setAttendees(attendees(draft.attendees()));
+        if (teams) {
+            event.setIsOnlineMeeting(true);
+            event.setOnlineMeetingProvider(OnlineMeetingProviderType.TeamsForBusiness);
+        }
+        return event;
+    }
+
+    /** A time in the event's IANA zone (Graph takes those), else in UTC; a date as midnight, UTC. */
+    static DateTimeTimeZone toGraph(EventTime time) {
+        DateTimeTimeZone result = new DateTimeTimeZone();
+        if (time.isAllDay()) {
+            result.setDateTime(LOCAL.format(time.date().atStartOfDay()));
+            result.setTimeZone("UTC");
+            return result;
+        }
+        ZoneId zone = TimeZones.isIanaName(time.timeZone()) ? ZoneId.of(time.timeZone()) : ZoneOffset.UTC;
+        result.setDateTime(LOCAL.format(time.instant().atZone(zone).toLocalDateTime()));
+        result.setTimeZone(zone == ZoneOffset.UTC ? "UTC" : zone.getId());
+        return result;
+    }
+
+    private static List<com.microsoft.graph.models.Attendee> attendees(List<Attendee> wanted) {
+        List<com.microsoft.graph.models.Attendee> result = new ArrayList<>();
+        for (Attendee attendee : wanted) {
+            if (attendee.email() == null || attendee.email().isBlank()) {
+                continue; // Graph addresses attendees by email
+            }
+            EmailAddress address = new EmailAddress();
+            address.setAddress(attendee.email());
+            address.setName(attendee.name());
+            com.microsoft.graph.models.Attendee graph = new com.microsoft.graph.models.Attendee();
+            graph.setEmailAddress(address);
+            graph.setType(AttendeeType.Required);
+            result.add(graph);
+        }
+        return result;
+    }
+
+    private static WrittenEvent written(Event event) {
+        if (event == null || event.getId() == null) {
+            throw new ProviderException.Permanent("Microsoft Graph answered a write without the event's id", null);
+        }
+        Object etag = event.getAdditionalData() == null ? null : event.getAdditionalData().get(MicrosoftEventMapper.ETAG);
+        return new WrittenEvent(event.getId(), MicrosoftEventMapper.meetingUrl(event),
+                etag instanceof String s ? s : event.getChangeKey());
+    }
+}
