@@ -45,6 +45,7 @@ class RunCommandIT {
             .toAbsolutePath().getParent().resolve("run-command-it");
     private static final String USER = "it-user";
     private static final String GOOGLE_USER = "it-google-user";
+    private static final String MICROSOFT_USER = "it-microsoft-user";
 
     @TempDir
     Path workingDirectory;
@@ -69,6 +70,7 @@ class RunCommandIT {
             assertThat(first.output()).contains("API key (send as X-API-Key): " + apiKey + " - kept in ./data/api-key");
             googleConnection = connectTheSandboxGoogleAccountAndSeeItsDemoEvents(api, service(apiKey, GOOGLE_USER));
             eventsBefore = eventsInDemoWindow(api, service(apiKey, GOOGLE_USER));
+            connectTheSandboxMicrosoftAccountAndSeeItsDemoEvents(api, service(apiKey, MICROSOFT_USER));
             insertConnection(first.jdbcUrl(), connectionId);
             assertThat(listedConnectionIds(api, apiKey)).containsExactly(connectionId.toString());
             tokenKeys = Files.readString(data.resolve("token-keys"));
@@ -140,6 +142,34 @@ class RunCommandIT {
         JsonNode connections = api.get("/api/v1/connections", caller).json();
         assertThat(connections.size()).isEqualTo(1);
         return UUID.fromString(connections.get(0).path("id").asText());
+    }
+
+    /** The same for "Microsoft" (the sandbox): its consent page, then its demo events, a Teams meeting among them. */
+    private static void connectTheSandboxMicrosoftAccountAndSeeItsDemoEvents(Api api, Caller caller) {
+        JsonNode microsoft = api.get("/api/v1/providers", caller).json().valueStream()
+                .filter(p -> p.path("id").asText().equals("microsoft")).findFirst().orElseThrow();
+        assertThat(microsoft.path("configured").asBoolean()).isTrue();
+        assertThat(microsoft.path("sandbox").asBoolean()).isTrue();
+
+        String authorizationUrl = api.post("/api/v1/connections/microsoft/authorize", caller, null)
+                .json().path("authorizationUrl").asText();
+        Api.Response page = api.get(authorizationUrl, Caller.anonymous());
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        Matcher request = Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(request.find()).as(page.body()).isTrue();
+        Api.Response allowed = api.send("POST", authorizationUrl, Caller.anonymous(),
+                "request=" + request.group(1) + "&decision=allow", "application/x-www-form-urlencoded");
+        assertThat(allowed.status()).as(allowed.toString()).isEqualTo(302);
+        Api.Response connected = api.get(allowed.header("Location"), Caller.anonymous());
+        assertThat(connected.status()).as(connected.toString()).isEqualTo(200);
+
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!api.get(demoWindow(), caller).body().contains("Team sync") && Instant.now().isBefore(deadline)) {
+            sleepQuietly(200);
+        }
+        JsonNode events = api.get(demoWindow(), caller).json();
+        assertThat(events.valueStream().anyMatch(e -> e.path("title").asText().equals("Team sync"))).as(events.toString()).isTrue();
+        assertThat(events.valueStream().anyMatch(e -> e.path("allDay").asBoolean())).isTrue();
     }
 
     /**
@@ -255,7 +285,8 @@ class RunCommandIT {
                     DevCalbridge.class.getName(),
                     "--server.port=" + port,
                     "--calbridge.dev.db-port=" + databasePort,
-                    "--calbridge.dev.google-port=0")
+                    "--calbridge.dev.google-port=0",
+                    "--calbridge.dev.microsoft-port=0")
                     .directory(workingDirectory.toFile()) // the default data directory ./data lands in the temp dir
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());

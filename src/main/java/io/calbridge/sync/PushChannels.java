@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -44,6 +46,12 @@ class PushChannels {
     private final ProviderRegistry providers;
     private final CalbridgeProperties properties;
     private final Clock clock;
+    /** One reopening at a time; they are rare (a provider's lifecycle message) and each is a provider call or two. */
+    private final ExecutorService reopening = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "push-channel-reopen");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     PushChannels(NotificationChannels channels, TokenService tokens, ConnectionService connections, ProviderRegistry providers,
             CalbridgeProperties properties, Clock clock) {
@@ -77,12 +85,18 @@ class PushChannels {
         if (existing.stream().anyMatch(c -> c.expiresAt().isAfter(now.plus(RENEW_BEFORE)))) {
             return;
         }
+        open(connection, provider, calendarId, existing);
+    }
+
+    /** Opens a new channel for the calendar, then stops {@code replaced}. */
+    private void open(Connection connection, CalendarProvider provider, String calendarId, List<NotificationChannel> replaced) {
+        Instant now = clock.instant();
         try {
             PushChannel opened = tokens.call(connection.id(), token -> provider.watch(token, calendarId,
                     properties.publicUrl() + "/webhooks/" + provider.id(), now.plus(LIFETIME)));
             channels.save(new NotificationChannel(opened.channelId(), connection.id(), provider.id(), calendarId, opened.resourceId(),
                     Hashes.sha256Hex(opened.token()), opened.expiresAt() != null ? opened.expiresAt() : now.plus(LIFETIME), now));
-            existing.forEach(old -> stop(provider, old));
+            replaced.forEach(old -> stop(provider, old));
         } catch (ProviderException e) {
             log.warn("could not open a push channel for {} / {}: {}", connection.id(), calendarId, e.toString());
         }
@@ -116,6 +130,22 @@ class PushChannels {
             connections.find(channel.connectionId()).ifPresent(connection -> providers.find(channel.provider())
                     .ifPresent(provider -> ensureWatching(connection, provider, channel.calendarId())));
         }
+    }
+
+    /**
+     * The provider asked for the channel to be renewed, or removed it: a new one replaces it, in the background (the
+     * notification is answered at once; opening a channel may itself involve a handshake with this service).
+     */
+    void reopenLater(String channelId) {
+        reopening.execute(() -> {
+            try {
+                channels.findById(channelId).ifPresent(channel -> connections.find(channel.connectionId())
+                        .ifPresent(connection -> providers.find(channel.provider())
+                                .ifPresent(provider -> open(connection, provider, channel.calendarId(), List.of(channel)))));
+            } catch (RuntimeException e) {
+                log.warn("could not reopen push channel {} (polling covers the calendar meanwhile): {}", channelId, e.toString());
+            }
+        });
     }
 
     @EventListener

@@ -2,7 +2,9 @@ package io.calbridge.dev;
 
 import io.calbridge.CalbridgeApplication;
 import io.calbridge.emulator.google.GoogleCalendarEmulator;
+import io.calbridge.emulator.microsoft.MicrosoftGraphEmulator;
 import io.calbridge.testing.GoogleEmulators;
+import io.calbridge.testing.MicrosoftEmulators;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.io.IOException;
@@ -94,6 +96,11 @@ public final class DevCalbridge {
             defaults.putAll(GoogleEmulators.settingsFor(google));
             SpringApplication.getShutdownHandlers().add(google::close);
         }
+        if (!given.containsProperty("microsoft.client-id")) {
+            MicrosoftGraphEmulator microsoft = startMicrosoftSandbox(given, data.resolve("microsoft-sandbox"));
+            defaults.putAll(MicrosoftEmulators.settingsFor(microsoft));
+            SpringApplication.getShutdownHandlers().add(microsoft::close);
+        }
 
         // The same application and startup check as CalbridgeApplication.main, with the stand-ins as defaults.
         SpringApplication app = new SpringApplication(CalbridgeApplication.class);
@@ -129,6 +136,27 @@ public final class DevCalbridge {
         log.info("Sandbox Google at {} (account {}), its state kept in {}; set GOOGLE_CLIENT_ID to use the real Google",
                 google.baseUrl(), GoogleCalendarEmulator.DEFAULT_ACCOUNT, shown(directory));
         return google;
+    }
+
+    /**
+     * The Microsoft emulator as "Microsoft": a consent page, and a work account with two weeks of demo events (a weekly
+     * series with a moved and a cancelled occurrence, an all-day event, a Teams meeting, a declined invitation), seeded
+     * on the first start only and kept in {@code directory} like Google's.
+     */
+    private static MicrosoftGraphEmulator startMicrosoftSandbox(StandardEnvironment given, Path directory) {
+        int port = given.getProperty("calbridge.dev.microsoft-port", Integer.class, 8096);
+        MicrosoftGraphEmulator microsoft;
+        try {
+            microsoft = MicrosoftGraphEmulator.builder().port(port).persistTo(directory).start();
+        } catch (UncheckedIOException portTaken) {
+            microsoft = MicrosoftGraphEmulator.builder().port(0).persistTo(directory).start();
+        }
+        if (!microsoft.restoredState()) {
+            microsoft.seedDemoEvents(MicrosoftGraphEmulator.DEFAULT_ACCOUNT);
+        }
+        log.info("Sandbox Microsoft at {} (account {}), its state kept in {}; set MICROSOFT_CLIENT_ID to use the real Microsoft",
+                microsoft.baseUrl(), MicrosoftGraphEmulator.DEFAULT_ACCOUNT, shown(directory));
+        return microsoft;
     }
 
     /** What the user configured outside the project's own files: command line, system properties, environment. */

@@ -56,7 +56,7 @@ class OperationsEndpointsTest extends ApiTest {
         assertThat(paths.path("/api/v1/sync-jobs/{id}").has("get")).isTrue();
         assertThat(paths.path("/api/v1/admin/sync-jobs").has("get")).isTrue();
         assertThat(paths.path("/api/v1/admin/sync-jobs/{id}/retry").has("post")).isTrue();
-        assertThat(paths.path("/webhooks/google").has("post")).isTrue();
+        assertThat(paths.path("/webhooks/{provider}").has("post")).isTrue();
         assertThat(api.get("/swagger-ui.html", Caller.anonymous()).status()).isIn(200, 302);
     }
 

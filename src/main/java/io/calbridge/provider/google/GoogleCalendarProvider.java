@@ -26,6 +26,8 @@ import io.calbridge.provider.ProviderDescriptor;
 import io.calbridge.provider.ProviderException;
 import io.calbridge.provider.PushChannel;
 import io.calbridge.provider.RemoteEvent;
+import io.calbridge.provider.WebhookReading;
+import io.calbridge.provider.WebhookRequest;
 import io.calbridge.provider.WrittenEvent;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -102,6 +104,22 @@ public class GoogleCalendarProvider implements CalendarProvider {
     @Override
     public ProviderDescriptor descriptor() {
         return descriptor;
+    }
+
+    /**
+     * Google's push message is all headers: the channel (id, the token calbridge gave it, the watched resource) and the
+     * resource state, {@code sync} for the channel's first message and {@code exists}/{@code not_exists} for a change.
+     */
+    @Override
+    public WebhookReading readWebhook(WebhookRequest request) {
+        String channelId = request.header("X-Goog-Channel-ID");
+        String state = request.header("X-Goog-Resource-State");
+        if (channelId == null || state == null) {
+            return new WebhookReading.Malformed("a Google push notification carries X-Goog-Channel-ID and X-Goog-Resource-State");
+        }
+        WebhookReading.Kind kind = "sync".equals(state) ? WebhookReading.Kind.STARTED : WebhookReading.Kind.CHANGED;
+        return new WebhookReading.Notifications(List.of(new WebhookReading.Notification(channelId, request.header("X-Goog-Channel-Token"),
+                request.header("X-Goog-Resource-ID"), kind)), 200);
     }
 
     /** The account is its primary calendar, whose id is the account's email address. */
