@@ -13,14 +13,21 @@ import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.jpa.repository.QueryHints;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Connections. Lists are read-only (no snapshot, nothing to flush). Background work that records what happened
+ * Connections. Reads join the caller's transaction if there is one and open none of their own: a read alone is one
+ * statement in autocommit, not BEGIN, SELECT and COMMIT (the push path reads a connection twice per job). Lists are
+ * read-only (no snapshot, nothing to flush). Background work that records what happened
  * (a sync's outcome, the calendars listed) writes its own columns in one statement, so it never fails on, nor
  * undoes, a concurrent change of the user's settings or a token refresh.
  */
+@Transactional(propagation = Propagation.SUPPORTS, readOnly = true)
 interface ConnectionRepository extends JpaRepository<Connection, UUID> {
+
+    @Override
+    Optional<Connection> findById(UUID id);
 
     @QueryHints(@QueryHint(name = HibernateHints.HINT_READ_ONLY, value = "true"))
     Optional<Connection> findByIdAndUserId(UUID id, String userId);
