@@ -106,7 +106,10 @@ class PushChannels {
     record Notified(UUID connectionId, String userId) {
     }
 
-    /** The connection (and its owner) a notification is for, if channel, token and resource all match. */
+    /**
+     * The connection (and its owner) a notification is for, if channel and token match, and the resource too where the
+     * notification names one (the adapter leaves it null only for providers that never do).
+     */
     Optional<Notified> verify(String provider, String channelId, String token, String resourceId) {
         if (channelId == null || token == null) {
             return Optional.empty();
@@ -115,7 +118,8 @@ class PushChannels {
             NotificationChannel channel = owned.channel();
             boolean tokenMatches = MessageDigest.isEqual(channel.tokenHash().getBytes(StandardCharsets.US_ASCII),
                     Hashes.sha256Hex(token).getBytes(StandardCharsets.US_ASCII));
-            return tokenMatches && (channel.resourceId() == null || channel.resourceId().equals(resourceId));
+            // a provider that does not name the watched resource in its notifications (Graph) leaves it null
+            return tokenMatches && (resourceId == null || channel.resourceId() == null || channel.resourceId().equals(resourceId));
         }).map(owned -> new Notified(owned.channel().connectionId(), owned.userId()));
     }
 

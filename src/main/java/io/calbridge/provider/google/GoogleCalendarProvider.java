@@ -114,12 +114,14 @@ public class GoogleCalendarProvider implements CalendarProvider {
     public WebhookReading readWebhook(WebhookRequest request) {
         String channelId = request.header("X-Goog-Channel-ID");
         String state = request.header("X-Goog-Resource-State");
-        if (channelId == null || state == null) {
-            return new WebhookReading.Malformed("a Google push notification carries X-Goog-Channel-ID and X-Goog-Resource-State");
+        String resourceId = request.header("X-Goog-Resource-ID");
+        if (channelId == null || state == null || resourceId == null) {
+            return new WebhookReading.Malformed(
+                    "a Google push notification carries X-Goog-Channel-ID, X-Goog-Resource-ID and X-Goog-Resource-State");
         }
         WebhookReading.Kind kind = "sync".equals(state) ? WebhookReading.Kind.STARTED : WebhookReading.Kind.CHANGED;
         return new WebhookReading.Notifications(List.of(new WebhookReading.Notification(channelId, request.header("X-Goog-Channel-Token"),
-                request.header("X-Goog-Resource-ID"), kind)), 200);
+                resourceId, kind)), 200);
     }
 
     /** The account is its primary calendar, whose id is the account's email address. */
