@@ -113,21 +113,15 @@ class AppointmentQueueBenchmark {
         google.resetCallCounts();
         int notificationsBefore = google.deliveredNotificationCount();
         Duration calbridgeCpu = calbridge.cpuTime();
-        Duration postgresCpu = postgresCpuTime();
+        Duration postgresCpu = TestDatabase.postgresCpuTime();
         Run run = run(calbridge, google, connection, phase, count, rate);
         run.awaitVisible(Duration.ofMinutes(10));
         run.print(phase, rate);
         // CPU per appointment (its PUT and its push) is what a change costs whatever else shares the machine
         System.out.printf("BENCH %s CPU per appointment (PUT and push): calbridge %.2f ms, PostgreSQL %.2f ms%n", phase,
-                calbridge.cpuTime().minus(calbridgeCpu).toNanos() / 1e6 / count, postgresCpuTime().minus(postgresCpu).toNanos() / 1e6 / count);
+                calbridge.cpuTime().minus(calbridgeCpu).toNanos() / 1e6 / count, TestDatabase.postgresCpuTime().minus(postgresCpu).toNanos() / 1e6 / count);
         System.out.println("BENCH " + phase + " Google calls: " + google.callCounts() + ", push notifications delivered to calbridge: "
                 + (google.deliveredNotificationCount() - notificationsBefore));
-    }
-
-    /** CPU time of every PostgreSQL process on the machine so far (only the benchmark's runs here). */
-    private static Duration postgresCpuTime() {
-        return ProcessHandle.allProcesses().filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-                .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO)).reduce(Duration.ZERO, Duration::plus);
     }
 
     /** The emulator's endpoints, and any {@code -Dbench.set.<property>=<value>} (e.g. calbridge.sync.workers) to try a tuning. */

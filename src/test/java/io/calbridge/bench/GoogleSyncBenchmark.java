@@ -50,7 +50,7 @@ class GoogleSyncBenchmark {
                 resetPeakHeap();
 
                 long cpuBefore = jvmCpuNanos();
-                Duration postgresBefore = postgresCpuTime();
+                Duration postgresBefore = TestDatabase.postgresCpuTime();
                 long started = System.nanoTime();
                 Response connected = app.api().get(callback, Caller.anonymous());
                 UUID id = UUID.fromString(connected.json().path("connectionId").asText());
@@ -65,7 +65,7 @@ class GoogleSyncBenchmark {
                 int stored = app.context().getBean(EventStore.class).count(id);
                 // CPU does not depend on what else the machine runs, the rate does
                 System.out.printf("%nBENCH google full sync CPU: this JVM (calbridge and the emulator) %.2f s, PostgreSQL %.2f s%n",
-                        (jvmCpuNanos() - cpuBefore) / 1e9, postgresCpuTime().minus(postgresBefore).toNanos() / 1e9);
+                        (jvmCpuNanos() - cpuBefore) / 1e9, TestDatabase.postgresCpuTime().minus(postgresBefore).toNanos() / 1e9);
 
                 System.out.printf("%nBENCH google full sync: %,d events stored in %.2f s = %,.0f events/s; provider calls: "
                         + "events.list %d, all %d; peak heap %,d MB%n", stored, seconds, stored / seconds,
@@ -90,11 +90,6 @@ class GoogleSyncBenchmark {
 
     private static long jvmCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private static Duration postgresCpuTime() {
-        return ProcessHandle.allProcesses().filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-                .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO)).reduce(Duration.ZERO, Duration::plus);
     }
 
     /** The peak covers the whole JVM: calbridge, and the emulator holding the 50,000 events too. */

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.UUID;
 
 /** One real PostgreSQL 17 per test JVM (embedded, no Docker); tests that must not share data get their own database. */
@@ -46,6 +47,12 @@ public final class TestDatabase {
             throw new IllegalStateException(e);
         }
         return name;
+    }
+
+    /** CPU time of every PostgreSQL process on the machine so far: a benchmark's cost in the database, whatever else runs. */
+    public static Duration postgresCpuTime() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO)).reduce(Duration.ZERO, Duration::plus);
     }
 
     public static String url(String database) {

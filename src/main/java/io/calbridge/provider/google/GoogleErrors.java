@@ -4,12 +4,10 @@ import com.google.api.client.googleapis.json.GoogleJsonError;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.HttpResponseException;
 import io.calbridge.provider.ProviderException;
+import io.calbridge.provider.RetryAfter;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -113,20 +111,6 @@ final class GoogleErrors {
 
     /** {@code Retry-After} as delta-seconds or an HTTP date; the default when absent or unreadable. */
     Duration retryAfter(HttpResponseException e) {
-        String value = e.getHeaders() == null ? null : e.getHeaders().getRetryAfter();
-        if (value == null || value.isBlank()) {
-            return DEFAULT_RETRY_AFTER;
-        }
-        String trimmed = value.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(trimmed)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration until = Duration.between(clock.instant(), ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME));
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (DateTimeParseException notADate) {
-                return DEFAULT_RETRY_AFTER;
-            }
-        }
+        return RetryAfter.parse(e.getHeaders() == null ? null : e.getHeaders().getRetryAfter(), clock, DEFAULT_RETRY_AFTER);
     }
 }

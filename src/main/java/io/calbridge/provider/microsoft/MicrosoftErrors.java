@@ -3,12 +3,10 @@ package io.calbridge.provider.microsoft;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.ApiException;
 import io.calbridge.provider.ProviderException;
+import io.calbridge.provider.RetryAfter;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Set;
 
@@ -101,20 +99,7 @@ final class MicrosoftErrors {
 
     /** {@code Retry-After} as delta-seconds or an HTTP date; the default when absent or unreadable. */
     Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_RETRY_AFTER;
-        }
-        String trimmed = value.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(trimmed)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration until = Duration.between(clock.instant(), ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME));
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (DateTimeParseException notADate) {
-                return DEFAULT_RETRY_AFTER;
-            }
-        }
+        return RetryAfter.parse(value, clock, DEFAULT_RETRY_AFTER);
     }
 
     private static String header(ApiException e, String name) {
