@@ -13,8 +13,9 @@ import org.hibernate.annotations.Immutable;
  * Where an appointment stands in one connection's calendar (the {@code appointment_events} row): the external event it
  * maps to, the appointment version that event holds, its meeting link, and a change the user made there.
  *
- * <p>Read through JPA; written by the accept and push paths' SQL ({@link AppointmentRepository}), one statement per
- * step: as entity writes they cost the drain about as much CPU again (measured, see README), hence immutable here.
+ * <p>Read through JPA for the appointment's view ({@link AppointmentEvents}). The accept and push paths, which the queue
+ * benchmark measures, read and write it with SQL ({@link AppointmentRepository}), one statement per step: through the
+ * entity manager they cost the drain about as much CPU again (measured, see README), hence immutable here.
  */
 @Entity
 @Immutable
@@ -58,6 +59,20 @@ class AppointmentEvent {
         this.userId = userId;
         this.appointmentId = appointmentId;
         this.connectionId = connectionId;
+    }
+
+    /** A stored row, as {@link AppointmentRepository} reads it. */
+    AppointmentEvent(Key key, String calendarId, String externalId, String state, Long syncedVersion, String meetingUrl,
+            String lastError, String remoteChange, Instant updatedAt) {
+        this(key.userId(), key.appointmentId(), key.connectionId());
+        this.calendarId = calendarId;
+        this.externalId = externalId;
+        this.state = state;
+        this.syncedVersion = syncedVersion;
+        this.meetingUrl = meetingUrl;
+        this.lastError = lastError;
+        this.remoteChange = remoteChange;
+        this.updatedAt = updatedAt;
     }
 
     /** As {@link AppointmentRepository#markTarget} just wrote it: waiting (PENDING) or left out (SKIPPED, with why). */

@@ -26,16 +26,14 @@ import org.springframework.stereotype.Component;
 class AppointmentPusher implements JobHandler {
 
     private final AppointmentRepository appointments;
-    private final AppointmentEvents mappings;
     private final ConnectionService connections;
     private final TokenService tokens;
     private final ProviderRegistry providers;
     private final Clock clock;
 
-    AppointmentPusher(AppointmentRepository appointments, AppointmentEvents mappings, ConnectionService connections,
+    AppointmentPusher(AppointmentRepository appointments, ConnectionService connections,
             TokenService tokens, ProviderRegistry providers, Clock clock) {
         this.appointments = appointments;
-        this.mappings = mappings;
         this.connections = connections;
         this.tokens = tokens;
         this.providers = providers;
@@ -60,7 +58,7 @@ class AppointmentPusher implements JobHandler {
         if (appointment == null || provider == null) {
             return Result.done(job.wanted(), 0, 0, 0, 0);
         }
-        AppointmentEvent target = mappings.findById(new AppointmentEvent.Key(job.userId(), job.appointmentId(), connection.id()))
+        AppointmentEvent target = appointments.target(new AppointmentEvent.Key(job.userId(), job.appointmentId(), connection.id()))
                 .orElse(null);
         String calendarId = target != null && target.calendarId() != null ? target.calendarId() : writeCalendar(connection);
         // counted inside each call, so that one repeated after a token refresh counts too

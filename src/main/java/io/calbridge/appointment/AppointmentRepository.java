@@ -60,6 +60,17 @@ class AppointmentRepository {
                 .params(userId, appointmentId).query(this::map).optional();
     }
 
+    /** Where the appointment stands in each connection's calendar, by connection id. */
+    List<AppointmentEvent> targets(String userId, String appointmentId) {
+        return jdbc.sql("SELECT * FROM appointment_events WHERE user_id = ? AND appointment_id = ? ORDER BY connection_id")
+                .params(userId, appointmentId).query(AppointmentRepository::target).list();
+    }
+
+    Optional<AppointmentEvent> target(AppointmentEvent.Key key) {
+        return jdbc.sql("SELECT * FROM appointment_events WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
+                .params(key.userId(), key.appointmentId(), key.connectionId()).query(AppointmentRepository::target).optional();
+    }
+
     /** A destination that is waiting (PENDING) or left out (SKIPPED, with why). */
     void markTarget(String userId, String appointmentId, UUID connectionId, String state, String why, Instant now) {
         jdbc.sql("""
@@ -136,6 +147,13 @@ class AppointmentRepository {
                         changes.stream().map(RemoteChange::appointmentId).toArray(String[]::new),
                         changes.stream().map(RemoteChange::change).toArray(String[]::new), connectionId)
                 .update();
+    }
+
+    private static AppointmentEvent target(ResultSet rs, int row) throws SQLException {
+        return new AppointmentEvent(new AppointmentEvent.Key(rs.getString("user_id"), rs.getString("appointment_id"),
+                rs.getObject("connection_id", UUID.class)), rs.getString("calendar_id"), rs.getString("external_id"),
+                rs.getString("state"), rs.getObject("synced_version", Long.class), rs.getString("meeting_url"), rs.getString("last_error"),
+                rs.getString("remote_change"), rs.getTimestamp("updated_at").toInstant());
     }
 
     private Appointment map(ResultSet rs, int row) throws SQLException {

@@ -107,7 +107,8 @@ class AppointmentService {
 
     private Tracked track(Appointment appointment) {
         List<Connection> owned = connections.list(appointment.userId());
-        Map<UUID, AppointmentEvent> targets = targetsByConnection(appointment);
+        Map<UUID, AppointmentEvent> targets = byConnection(
+                mappings.findByUserIdAndAppointmentIdOrderByConnectionId(appointment.userId(), appointment.appointmentId()));
         Map<UUID, UUID> jobs = targets.isEmpty() ? Map.of() : queue.pushJobIds(targets.keySet(), appointment.appointmentId());
         return new Tracked(appointment, destinations(owned, targets, jobs));
     }
@@ -121,7 +122,7 @@ class AppointmentService {
         String appointmentId = appointment.appointmentId();
         boolean cancelled = appointment.cancelled();
         List<Connection> owned = connections.list(userId);
-        Map<UUID, AppointmentEvent> targets = targetsByConnection(appointment);
+        Map<UUID, AppointmentEvent> targets = byConnection(appointments.targets(userId, appointmentId));
         Map<UUID, UUID> jobs = new HashMap<>();
         for (Connection connection : owned) {
             boolean writable = providers.find(connection.provider()).map(p -> p.descriptor().can(Capability.WRITE_EVENTS)).orElse(false);
@@ -163,11 +164,10 @@ class AppointmentService {
         return new Tracked(appointment, destinations(owned, targets, jobs));
     }
 
-    private Map<UUID, AppointmentEvent> targetsByConnection(Appointment appointment) {
-        Map<UUID, AppointmentEvent> targets = new LinkedHashMap<>();
-        mappings.findByUserIdAndAppointmentIdOrderByConnectionId(appointment.userId(), appointment.appointmentId())
-                .forEach(t -> targets.put(t.connectionId(), t));
-        return targets;
+    private static Map<UUID, AppointmentEvent> byConnection(List<AppointmentEvent> targets) {
+        Map<UUID, AppointmentEvent> byConnection = new LinkedHashMap<>();
+        targets.forEach(t -> byConnection.put(t.connectionId(), t));
+        return byConnection;
     }
 
     /** A destination waits (PENDING) or is left out (SKIPPED, with why): written, and shown so in the answer. */

@@ -86,6 +86,32 @@ public class Connection {
         // for JPA
     }
 
+    /** A copy of a stored row, as {@link ConnectionRows} reads it. */
+    Connection(UUID id, String userId, String provider, String accountId, String accountEmail, ConnectionStatus status,
+            ConnectionSettings settings, List<CalendarInfo> calendars, byte[] accessTokenCiphertext, byte[] refreshTokenCiphertext,
+            Instant tokenExpiresAt, String scopes, String syncCursor, Instant lastSyncAt, String lastSyncOutcome,
+            String lastSyncError, Instant createdAt, Instant updatedAt, long version) {
+        this.id = id;
+        this.userId = userId;
+        this.provider = provider;
+        this.accountId = accountId;
+        this.accountEmail = accountEmail;
+        this.status = status;
+        this.settings = settings;
+        this.calendars = calendars;
+        this.accessTokenCiphertext = accessTokenCiphertext;
+        this.refreshTokenCiphertext = refreshTokenCiphertext;
+        this.tokenExpiresAt = tokenExpiresAt;
+        this.scopes = scopes;
+        this.syncCursor = syncCursor;
+        this.lastSyncAt = lastSyncAt;
+        this.lastSyncOutcome = lastSyncOutcome;
+        this.lastSyncError = lastSyncError;
+        this.createdAt = createdAt;
+        this.updatedAt = updatedAt;
+        this.version = version;
+    }
+
     /** A new, active connection with default settings. */
     Connection(UUID id, String userId, String provider, Account account, SealedTokens tokens, Instant now) {
         this.id = id;

@@ -33,9 +33,6 @@ interface ConnectionRepository extends JpaRepository<Connection, UUID> {
     Optional<Connection> findByIdAndUserId(UUID id, String userId);
 
     @QueryHints(@QueryHint(name = HibernateHints.HINT_READ_ONLY, value = "true"))
-    List<Connection> findByUserIdOrderByCreatedAtAscIdAsc(String userId);
-
-    @QueryHints(@QueryHint(name = HibernateHints.HINT_READ_ONLY, value = "true"))
     @Query("select c from Connection c where c.status = io.calbridge.connection.ConnectionStatus.ACTIVE order by c.lastSyncAt nulls first")
     List<Connection> findActive();
 

@@ -27,15 +27,17 @@ public class ConnectionService {
     private static final Logger log = LoggerFactory.getLogger(ConnectionService.class);
 
     private final ConnectionRepository connections;
+    private final ConnectionRows rows;
     private final TokenService tokens;
     private final ProviderRegistry providers;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    ConnectionService(ConnectionRepository connections, TokenService tokens, ProviderRegistry providers,
+    ConnectionService(ConnectionRepository connections, ConnectionRows rows, TokenService tokens, ProviderRegistry providers,
             ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
         this.connections = connections;
+        this.rows = rows;
         this.transactions = transactions;
         this.tokens = tokens;
         this.providers = providers;
@@ -43,8 +45,9 @@ public class ConnectionService {
         this.clock = clock;
     }
 
+    /** The user's connections in the order they were made (a copy to read: changes go through this service). */
     public List<Connection> list(String userId) {
-        return connections.findByUserIdOrderByCreatedAtAscIdAsc(userId);
+        return rows.byUser(userId);
     }
 
     /** The user's connection; another user's or an unknown id is "not found" alike. */
@@ -54,7 +57,7 @@ public class ConnectionService {
 
     /** Any connection by id, for background work that already knows whose it is. */
     public Optional<Connection> find(UUID id) {
-        return connections.findById(id);
+        return rows.find(id);
     }
 
     /** Connections that may sync now, least recently synced first. */

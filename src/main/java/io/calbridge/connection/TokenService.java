@@ -42,14 +42,16 @@ public class TokenService implements SecretsOwner {
     private static final Logger log = LoggerFactory.getLogger(TokenService.class);
 
     private final ConnectionRepository connections;
+    private final ConnectionRows rows;
     private final OAuthClients oauth;
     private final TokenCipher cipher;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    TokenService(ConnectionRepository connections, OAuthClients oauth, TokenCipher cipher, TransactionTemplate transactions,
-            Clock clock) {
+    TokenService(ConnectionRepository connections, ConnectionRows rows, OAuthClients oauth, TokenCipher cipher,
+            TransactionTemplate transactions, Clock clock) {
         this.connections = connections;
+        this.rows = rows;
         this.oauth = oauth;
         this.cipher = cipher;
         this.transactions = transactions;
@@ -111,12 +113,12 @@ public class TokenService implements SecretsOwner {
      * @throws ProviderException.Transient   when the token endpoint fails for now
      */
     public String accessToken(UUID connectionId) {
-        Connection row = connections.findById(connectionId).orElseThrow(() -> ApiProblem.notFound("connection"));
-        if (row.status() == ConnectionStatus.NEEDS_REAUTH) {
+        ConnectionRows.AccessToken stored = rows.accessToken(connectionId).orElseThrow(() -> ApiProblem.notFound("connection"));
+        if (stored.status() == ConnectionStatus.NEEDS_REAUTH) {
             throw new ProviderException.AuthRevoked("connection needs reauthorization", null);
         }
-        if (fresh(row)) {
-            return decryptAccess(row);
+        if (fresh(stored.ciphertext(), stored.expiresAt())) {
+            return cipher.decrypt(stored.ciphertext(), accessContext(connectionId));
         }
         return refresh(connectionId, this::fresh);
     }
@@ -215,8 +217,11 @@ public class TokenService implements SecretsOwner {
     }
 
     private boolean fresh(Connection row) {
-        return row.accessTokenCiphertext() != null
-                && (row.tokenExpiresAt() == null || row.tokenExpiresAt().isAfter(clock.instant().plus(REFRESH_AHEAD)));
+        return fresh(row.accessTokenCiphertext(), row.tokenExpiresAt());
+    }
+
+    private boolean fresh(byte[] accessCiphertext, Instant expiresAt) {
+        return accessCiphertext != null && (expiresAt == null || expiresAt.isAfter(clock.instant().plus(REFRESH_AHEAD)));
     }
 
     private String decryptAccess(Connection row) {

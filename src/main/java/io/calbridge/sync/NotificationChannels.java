@@ -23,13 +23,4 @@ interface NotificationChannels extends JpaRepository<NotificationChannel, String
 
     @Query("select distinct c.connectionId from NotificationChannel c where c.expiresAt > :now")
     List<UUID> connectionsWithChannelsLiveAt(Instant now);
-
-    /** The channel with the user who owns its connection, in one statement: a notification's first question. */
-    @Query("""
-            select new io.calbridge.sync.NotificationChannels$Owned(c, o.userId) from NotificationChannel c, Connection o
-            where o.id = c.connectionId and c.channelId = :channelId and c.provider = :provider""")
-    Optional<Owned> findWithOwner(String channelId, String provider);
-
-    record Owned(NotificationChannel channel, String userId) {
-    }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -41,6 +42,7 @@ class PushChannels {
     private static final Duration RENEW_BEFORE = Duration.ofDays(1);
 
     private final NotificationChannels channels;
+    private final JdbcClient jdbc;
     private final TokenService tokens;
     private final ConnectionService connections;
     private final ProviderRegistry providers;
@@ -53,9 +55,10 @@ class PushChannels {
         return thread;
     });
 
-    PushChannels(NotificationChannels channels, TokenService tokens, ConnectionService connections, ProviderRegistry providers,
-            CalbridgeProperties properties, Clock clock) {
+    PushChannels(NotificationChannels channels, JdbcClient jdbc, TokenService tokens, ConnectionService connections,
+            ProviderRegistry providers, CalbridgeProperties properties, Clock clock) {
         this.channels = channels;
+        this.jdbc = jdbc;
         this.tokens = tokens;
         this.connections = connections;
         this.providers = providers;
@@ -114,13 +117,23 @@ class PushChannels {
         if (channelId == null || token == null) {
             return Optional.empty();
         }
-        return channels.findWithOwner(channelId, provider).filter(owned -> {
-            NotificationChannel channel = owned.channel();
-            boolean tokenMatches = MessageDigest.isEqual(channel.tokenHash().getBytes(StandardCharsets.US_ASCII),
-                    Hashes.sha256Hex(token).getBytes(StandardCharsets.US_ASCII));
-            // a provider that does not name the watched resource in its notifications (Graph) leaves it null
-            return tokenMatches && (resourceId == null || channel.resourceId() == null || channel.resourceId().equals(resourceId));
-        }).map(owned -> new Notified(owned.channel().connectionId(), owned.userId()));
+        // one SQL statement, not the entity: every notification asks it, and most are for a change calbridge just made
+        return jdbc.sql("""
+                SELECT c.connection_id, o.user_id, c.resource_id, c.token_hash FROM push_channels c
+                JOIN connections o ON o.id = c.connection_id WHERE c.channel_id = ? AND c.provider = ?""")
+                .params(channelId, provider)
+                .query((rs, row) -> new Stored(new Notified(rs.getObject(1, UUID.class), rs.getString(2)), rs.getString(3), rs.getString(4)))
+                .optional()
+                .filter(stored -> {
+                    boolean tokenMatches = MessageDigest.isEqual(stored.tokenHash().getBytes(StandardCharsets.US_ASCII),
+                            Hashes.sha256Hex(token).getBytes(StandardCharsets.US_ASCII));
+                    // a provider that does not name the watched resource in its notifications (Graph) leaves it null
+                    return tokenMatches && (resourceId == null || stored.resourceId() == null || stored.resourceId().equals(resourceId));
+                })
+                .map(Stored::notified);
+    }
+
+    private record Stored(Notified notified, String resourceId, String tokenHash) {
     }
 
     /** Connections with at least one channel that has not expired. */
