@@ -21,12 +21,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -170,6 +172,26 @@ class MicrosoftEndToEndTest {
         List<String> stored = microsoft.storedEventIds(account, microsoft.defaultCalendarId(account));
         assertThat(stored).as("one event for the appointment, though it was PUT twice").hasSize(1);
         assertThat(microsoft.eventJson(account, stored.get(0)).orElseThrow()).contains("Coaching");
+    }
+
+    @Test
+    void disconnectDeletesTheSubscriptionAtMicrosoftAndTheConnectionWithItsTokensHere() {
+        String account = workAccount();
+        String user = "ms-" + UUID.randomUUID();
+        Set<String> others = Set.copyOf(microsoft.activeSubscriptionIds());
+        UUID connection = connect(user, account);
+        Await.until("a subscription is open", PATIENCE, () -> !others.containsAll(microsoft.activeSubscriptionIds()));
+        List<String> ours = new ArrayList<>(microsoft.activeSubscriptionIds());
+        ours.removeAll(others);
+
+        Response disconnected = app.api().delete("/api/v1/connections/" + connection, Caller.service(user));
+
+        assertThat(disconnected.status()).as(disconnected.toString()).isEqualTo(204);
+        assertThat(microsoft.activeSubscriptionIds()).as("Microsoft no longer notifies calbridge").doesNotContainAnyElementsOf(ours);
+        assertThat(app.api().get("/api/v1/connections/" + connection, Caller.service(user)).status()).isEqualTo(404);
+        Integer rows = app.context().getBean(JdbcClient.class).sql("SELECT count(*) FROM connections WHERE id = ?")
+                .param(connection).query(Integer.class).single();
+        assertThat(rows).as("the row and its sealed tokens are gone").isZero();
     }
 
     private static JsonNode destination(String user, String appointmentId) {
