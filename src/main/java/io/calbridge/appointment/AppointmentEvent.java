@@ -11,7 +11,8 @@ import org.hibernate.annotations.Immutable;
 
 /**
  * Where an appointment stands in one connection's calendar (the {@code appointment_events} row): the external event it
- * maps to, the appointment version that event holds, its meeting link, and a change the user made there.
+ * maps to, the appointment version that event holds, its meeting link (or why there is none), and a change the user
+ * made there.
  *
  * <p>Read through JPA; written by the accept and push paths' SQL ({@link AppointmentRepository}), one statement per
  * step: as entity writes they cost the drain about as much CPU again (measured, see README), hence immutable here.
@@ -43,6 +44,8 @@ class AppointmentEvent {
     private Long syncedVersion;
 
     private String meetingUrl;
+
+    private String meetingLinkUnavailable;
 
     private String lastError;
 
@@ -89,6 +92,10 @@ class AppointmentEvent {
 
     String meetingUrl() {
         return meetingUrl;
+    }
+
+    String meetingLinkUnavailable() {
+        return meetingLinkUnavailable;
     }
 
     String lastError() {
