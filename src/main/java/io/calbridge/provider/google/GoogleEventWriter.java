@@ -109,15 +109,15 @@ final class GoogleEventWriter {
     }
 
     /**
-     * Why Google made no Meet link, from the conference create request's status ({@code failure}: Google refused, as
-     * where the Workspace admin turned Meet off; {@code pending}: not made yet); null when Google tells nothing.
+     * Why Google made no Meet link, from the conference create request's status ({@code failure}: the request failed and
+     * there are no entry points; {@code pending}: still being processed); null when Google tells nothing.
      */
     static String meetingLinkUnavailable(Event event) {
         ConferenceData conference = event.getConferenceData();
         CreateConferenceRequest request = conference == null ? null : conference.getCreateRequest();
         String status = request == null || request.getStatus() == null ? null : request.getStatus().getStatusCode();
         if ("failure".equals(status)) {
-            return "Google refused to create a Google Meet conference for this event (conference create request failed)";
+            return "Google could not create a Google Meet conference for this event (its conference create request failed)";
         }
         if ("pending".equals(status)) {
             return "Google had not finished creating the Google Meet conference when it answered";

@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 class GoogleMeetReasonTest {
 
     @Test
-    void aFailedCreateRequestIsARefusal() throws IOException {
+    void aFailedCreateRequestIsTheReason() throws IOException {
         Event event = parse("""
                 {"id": "e1", "conferenceData": {"createRequest": {"requestId": "r1",
                   "conferenceSolutionKey": {"type": "hangoutsMeet"}, "status": {"statusCode": "failure"}}}}""");
 
         assertThat(GoogleEventMapper.meetingUrl(event)).isNull();
-        assertThat(GoogleEventWriter.meetingLinkUnavailable(event)).contains("Google refused").contains("Meet");
+        assertThat(GoogleEventWriter.meetingLinkUnavailable(event)).contains("Google could not create").contains("Meet");
     }
 
     @Test
