@@ -11,7 +11,8 @@ import org.hibernate.annotations.Immutable;
 
 /**
  * Where an appointment stands in one connection's calendar (the {@code appointment_events} row): the external event it
- * maps to, the appointment version that event holds, its meeting link, and a change the user made there.
+ * maps to, the appointment version that event holds, its meeting link (or why there is none), and a change the user
+ * made there.
  *
  * <p>Read through JPA for the appointment's view ({@link AppointmentEvents}). The accept and push paths, which the queue
  * benchmark measures, read and write it with SQL ({@link AppointmentRepository}), one statement per step: through the
@@ -44,6 +45,8 @@ class AppointmentEvent {
     private Long syncedVersion;
 
     private String meetingUrl;
+
+    private String meetingLinkUnavailable;
 
     private String lastError;
 
@@ -104,6 +107,10 @@ class AppointmentEvent {
 
     String meetingUrl() {
         return meetingUrl;
+    }
+
+    String meetingLinkUnavailable() {
+        return meetingLinkUnavailable;
     }
 
     String lastError() {

@@ -68,7 +68,7 @@ class AppointmentPusher implements JobHandler {
             String externalId = target == null ? null : target.externalId();
             if (appointment.cancelled()) {
                 if (externalId == null && (target == null || target.calendarId() == null)) {
-                    return synced(appointment, connection, calendarId, null, null, 0, 0, 0, 0); // never reached the provider
+                    return synced(appointment, connection, calendarId, null, null, null, 0, 0, 0, 0); // never reached the provider
                 }
                 if (externalId == null) {
                     // an earlier attempt may have created it with its reply lost: find it through its key, then delete
@@ -82,7 +82,7 @@ class AppointmentPusher implements JobHandler {
                     calls.incrementAndGet();
                     provider.deleteEvent(token, calendarId, toDelete);
                 });
-                return synced(appointment, connection, calendarId, externalId, null, 0, 0, 1, calls.get());
+                return synced(appointment, connection, calendarId, externalId, null, null, 0, 0, 1, calls.get());
             }
             if (externalId == null) {
                 appointments.attempting(job.userId(), job.appointmentId(), connection.id(), calendarId);
@@ -90,7 +90,8 @@ class AppointmentPusher implements JobHandler {
                     calls.incrementAndGet();
                     return provider.createEvent(token, calendarId, draft(appointment, connection, provider));
                 });
-                return synced(appointment, connection, calendarId, written.externalId(), written.meetingUrl(), 1, 0, 0, calls.get());
+                return synced(appointment, connection, calendarId, written.externalId(), written.meetingUrl(),
+                        written.meetingLinkUnavailable(), 1, 0, 0, calls.get());
             }
             String existing = externalId;
             WrittenEvent written;
@@ -107,7 +108,8 @@ class AppointmentPusher implements JobHandler {
                 });
             }
             String meetingUrl = written.meetingUrl() != null ? written.meetingUrl() : target.meetingUrl();
-            return synced(appointment, connection, calendarId, written.externalId(), meetingUrl, 0, 1, 0, calls.get());
+            return synced(appointment, connection, calendarId, written.externalId(), meetingUrl, written.meetingLinkUnavailable(),
+                    0, 1, 0, calls.get());
         } catch (ProviderException e) {
             appointments.failed(job.userId(), job.appointmentId(), connection.id(), AppointmentEvent.PENDING, describe(e), clock.instant());
             return Result.failed(e, calls.get());
@@ -119,10 +121,11 @@ class AppointmentPusher implements JobHandler {
         appointments.failed(job.userId(), job.appointmentId(), job.connectionId(), "FAILED", error, clock.instant());
     }
 
+    /** {@code meetingLinkUnavailable}: the provider's reason for no link; not kept beside a link (one from before, say). */
     private Result synced(Appointment appointment, Connection connection, String calendarId, String externalId, String meetingUrl,
-            int created, int updated, int deleted, int calls) {
+            String meetingLinkUnavailable, int created, int updated, int deleted, int calls) {
         appointments.synced(appointment.userId(), appointment.appointmentId(), connection.id(), calendarId, externalId,
-                appointment.version(), meetingUrl, clock.instant());
+                appointment.version(), meetingUrl, meetingUrl == null ? meetingLinkUnavailable : null, clock.instant());
         return Result.done(appointment.version(), created, updated, deleted, calls);
     }
 

@@ -81,14 +81,18 @@ class AppointmentRepository {
                 .params(userId, appointmentId, connectionId, state, why, ts(now)).update();
     }
 
-    /** The provider now holds {@code version} (or, for a cancelled appointment, no longer holds the event). */
+    /**
+     * The provider now holds {@code version} (or, for a cancelled appointment, no longer holds the event), with its
+     * meeting link or why it has none ({@code meetingLinkUnavailable}; null clears an earlier reason).
+     */
     void synced(String userId, String appointmentId, UUID connectionId, String calendarId, String externalId, long version,
-            String meetingUrl, Instant now) {
+            String meetingUrl, String meetingLinkUnavailable, Instant now) {
         jdbc.sql("""
                 UPDATE appointment_events SET calendar_id = ?, external_id = ?, synced_version = ?, meeting_url = ?,
-                    state = 'SYNCED', last_error = NULL, remote_change = NULL, updated_at = ?
+                    meeting_link_unavailable = ?, state = 'SYNCED', last_error = NULL, remote_change = NULL, updated_at = ?
                 WHERE user_id = ? AND appointment_id = ? AND connection_id = ?""")
-                .params(calendarId, externalId, version, meetingUrl, ts(now), userId, appointmentId, connectionId).update();
+                .params(calendarId, externalId, version, meetingUrl, meetingLinkUnavailable, ts(now), userId, appointmentId,
+                        connectionId).update();
     }
 
     /** Before the first create: remembers that the provider may hold the event from now on. */

@@ -185,7 +185,7 @@ class AppointmentService {
             AppointmentEvent t = targets.get(connection.id());
             if (t != null) {
                 destinations.add(new Destination(t.connectionId(), connection.provider(), t.calendarId(), t.state(), t.externalId(),
-                        t.meetingUrl(), t.lastError(), t.remoteChange(), jobs.get(t.connectionId())));
+                        t.meetingUrl(), t.meetingLinkUnavailable(), t.lastError(), t.remoteChange(), jobs.get(t.connectionId())));
             }
         }
         return destinations;

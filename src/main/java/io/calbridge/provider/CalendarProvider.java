@@ -22,6 +22,17 @@ public interface CalendarProvider {
 
     List<CalendarInfo> calendars(String accessToken);
 
+    /**
+     * Whether a sync cursor keeps, for good, the window of the full sync that started it (Microsoft's
+     * calendarView/delta: its delta link carries startDateTime/endDateTime), so that events entering the rolling
+     * window later never reach it. calbridge then re-anchors the cursor with a full sync once the window has moved
+     * far enough ({@code calbridge.sync.window-drift}). False where a cursor follows the whole calendar (Google's
+     * syncToken: an incremental sync names no window).
+     */
+    default boolean cursorKeepsWindow() {
+        return false;
+    }
+
     /** One page of changes of one calendar; {@link ProviderException.CursorExpired} when the sync cursor is stale. */
     ChangePage changes(String accessToken, String calendarId, ChangeRequest request);
 

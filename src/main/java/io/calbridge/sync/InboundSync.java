@@ -14,6 +14,7 @@ import io.calbridge.provider.ChangeRequest;
 import io.calbridge.provider.ProviderException;
 import io.calbridge.provider.ProviderRegistry;
 import io.calbridge.sync.CalendarSyncStates.State;
+import io.calbridge.sync.CalendarSyncStates.Window;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Pulls a connection's calendars into the local event store: a full sync over the configured window first, then
  * incremental syncs from the provider's cursor. Every page is stored as it arrives; an expired cursor turns into a
  * full resync that also removes what vanished remotely. Provider calls happen outside any transaction.
+ *
+ * <p>The window rolls with the clock (now - windowPast .. now + windowFuture). Where the provider's cursor keeps
+ * the window it was started with ({@link CalendarProvider#cursorKeepsWindow()}), events that enter the rolling window
+ * later would never come; so once the window has moved more than {@code windowDrift} from the cursor's, the run is
+ * a full resync over the current window instead (re-anchoring the cursor, and removing what is no longer there).
  */
 @Service
 public class InboundSync {
@@ -144,22 +150,27 @@ public class InboundSync {
     /** {@code known}: the calendar's state when the run started; null when it has none yet. */
     private void syncCalendar(Connection connection, CalendarProvider provider, CalendarInfo calendar, State known, boolean forceFull,
             Counter counter) {
-        State state = known != null ? known : new State(null, 0, null);
-        boolean full = forceFull || state.cursor() == null;
+        State state = known != null ? known : new State(null, 0, null, null, null);
+        Instant now = clock.instant();
+        Window window = new Window(now.minus(properties.windowPast()), now.plus(properties.windowFuture()));
+        boolean reanchor = !forceFull && state.cursor() != null && windowMoved(provider, state, window);
+        if (reanchor) {
+            log.info("sync window of {} / {} moved more than {} from its cursor's: full resync over the current window",
+                    connection.id(), calendar.id(), properties.windowDrift());
+        }
+        boolean full = forceFull || state.cursor() == null || reanchor;
         long generation = full ? state.generation() + 1 : state.generation();
         String cursor = full ? null : state.cursor();
         String pageCursor = null;
         String nextSyncCursor = null;
         ZoneId zone = zone(calendar.timeZone());
-        Instant now = clock.instant();
         if (known == null) {
             // the row must exist before the first page is stored: it is what lets a deselected calendar lose its events
             states.begin(connection.id(), calendar.id(), generation);
         }
         while (true) {
             ChangePage page;
-            ChangeRequest request = new ChangeRequest(cursor, pageCursor, now.minus(properties.windowPast()),
-                    now.plus(properties.windowFuture()), properties.pageSize());
+            ChangeRequest request = new ChangeRequest(cursor, pageCursor, window.start(), window.end(), properties.pageSize());
             try {
                 page = fetchPage(connection, provider, calendar.id(), request, counter);
             } catch (ProviderException.CursorExpired e) {
@@ -186,11 +197,27 @@ public class InboundSync {
         }
         if (full) {
             counter.deleted += events.deleteNotSeen(connection.id(), calendar.id(), generation);
-            publisher.publishEvent(new CalendarFullySynced(connection.id(), calendar.id(), now, now.minus(properties.windowPast()),
-                    now.plus(properties.windowFuture())));
+            publisher.publishEvent(new CalendarFullySynced(connection.id(), calendar.id(), now, window.start(), window.end()));
         }
-        states.save(connection.id(), calendar.id(), nextSyncCursor, generation, full, clock.instant());
+        states.save(connection.id(), calendar.id(), nextSyncCursor, generation, full ? window : null, clock.instant());
         pushChannels.ensureWatching(connection, provider, calendar.id(), state.channelExpiresAt());
+    }
+
+    /**
+     * Whether the provider's cursor is tied to its window and that window lies more than {@code windowDrift} from the
+     * current one at either end (time went on, or the configured window changed). A cursor whose window is unknown
+     * (stored before windows were) counts as moved: one full sync re-anchors it.
+     */
+    private boolean windowMoved(CalendarProvider provider, State state, Window current) {
+        if (!provider.cursorKeepsWindow()) {
+            return false;
+        }
+        if (state.windowStart() == null || state.windowEnd() == null) {
+            return true;
+        }
+        Duration drift = properties.windowDrift();
+        return Duration.between(state.windowStart(), current.start()).abs().compareTo(drift) > 0
+                || Duration.between(state.windowEnd(), current.end()).abs().compareTo(drift) > 0;
     }
 
     /**

@@ -13,6 +13,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param windowPast    how far back a full sync reaches
  * @param windowFuture  how far ahead a full sync reaches
+ * @param windowDrift   how far the rolling window may move from the window a window-bound cursor was started with
+ *                      (see {@link io.calbridge.provider.CalendarProvider#cursorKeepsWindow()}) before a full sync
+ *                      re-anchors it: events up to this much short of the window's far end wait for it
  * @param pageSize      events per provider page (Google allows up to 2500)
  * @param pollInterval  how often a connection without live push notifications is pulled
  * @param pushPollInterval the safety-net pull of a connection whose push channels are live
@@ -34,6 +37,7 @@ import org.springframework.validation.annotation.Validated;
 public record SyncProperties(
         @DefaultValue("P30D") @DurationMin(millis = 0, message = NOT_NEGATIVE) Duration windowPast,
         @DefaultValue("P365D") @DurationMin(millis = 0, message = NOT_NEGATIVE) Duration windowFuture,
+        @DefaultValue("P7D") @DurationMin(millis = 1, message = POSITIVE) Duration windowDrift,
         @DefaultValue("2500") @Min(1) @Max(2500) int pageSize,
         @DefaultValue("PT10M") @DurationMin(millis = 1, message = POSITIVE) Duration pollInterval,
         @DefaultValue("PT6H") @DurationMin(millis = 1, message = POSITIVE) Duration pushPollInterval,

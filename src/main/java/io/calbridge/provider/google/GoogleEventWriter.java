@@ -1,6 +1,8 @@
 package io.calbridge.provider.google;
 
 import com.google.api.services.calendar.Calendar;
+import com.google.api.services.calendar.model.ConferenceData;
+import com.google.api.services.calendar.model.CreateConferenceRequest;
 import com.google.api.services.calendar.model.Event;
 import io.calbridge.provider.EventDraft;
 import io.calbridge.provider.ProviderException;
@@ -49,7 +51,7 @@ final class GoogleEventWriter {
         } catch (IllegalArgumentException e) {
             throw api.errors().unreadable("events.insert", e);
         }
-        return written(created, id);
+        return written(created, id, draft);
     }
 
     /** The id exists already: make that event the draft's, whatever state an earlier attempt left it in. */
@@ -68,7 +70,7 @@ final class GoogleEventWriter {
             existing.setStatus(GoogleEventMapper.CONFIRMED);
         }
         GoogleEventMapper.applyDraft(existing, draft);
-        return written(replace(calendar, calendarId, id, existing), id);
+        return written(replace(calendar, calendarId, id, existing), id, draft);
     }
 
     WrittenEvent update(String accessToken, String calendarId, String externalId, EventDraft draft) {
@@ -78,7 +80,7 @@ final class GoogleEventWriter {
             throw new ProviderException.NotFound("event " + externalId + " was deleted in Google", null);
         }
         GoogleEventMapper.applyDraft(existing, draft);
-        return written(replace(calendar, calendarId, externalId, existing), externalId);
+        return written(replace(calendar, calendarId, externalId, existing), externalId, draft);
     }
 
     void delete(String accessToken, String calendarId, String externalId) {
@@ -99,8 +101,27 @@ final class GoogleEventWriter {
                 .setSendUpdates(NO_UPDATES));
     }
 
-    private static WrittenEvent written(Event event, String requestedId) {
+    private static WrittenEvent written(Event event, String requestedId, EventDraft draft) {
         String id = event.getId() != null ? event.getId() : requestedId;
-        return new WrittenEvent(id, GoogleEventMapper.meetingUrl(event), event.getEtag());
+        String meetingUrl = GoogleEventMapper.meetingUrl(event);
+        return new WrittenEvent(id, meetingUrl, event.getEtag(),
+                draft.requestMeetingLink() && meetingUrl == null ? meetingLinkUnavailable(event) : null);
+    }
+
+    /**
+     * Why Google made no Meet link, from the conference create request's status ({@code failure}: the request failed and
+     * there are no entry points; {@code pending}: still being processed); null when Google tells nothing.
+     */
+    static String meetingLinkUnavailable(Event event) {
+        ConferenceData conference = event.getConferenceData();
+        CreateConferenceRequest request = conference == null ? null : conference.getCreateRequest();
+        String status = request == null || request.getStatus() == null ? null : request.getStatus().getStatusCode();
+        if ("failure".equals(status)) {
+            return "Google could not create a Google Meet conference for this event (its conference create request failed)";
+        }
+        if ("pending".equals(status)) {
+            return "Google had not finished creating the Google Meet conference when it answered";
+        }
+        return null;
     }
 }

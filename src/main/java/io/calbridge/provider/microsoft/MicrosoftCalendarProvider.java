@@ -195,6 +195,12 @@ public class MicrosoftCalendarProvider implements CalendarProvider {
         };
     }
 
+    /** A delta link keeps the window its first request named: events outside it never appear in later rounds. */
+    @Override
+    public boolean cursorKeepsWindow() {
+        return true;
+    }
+
     @Override
     public ChangePage changes(String accessToken, String calendarId, ChangeRequest request) {
         GraphServiceClient client = api.client(accessToken);

@@ -36,13 +36,20 @@ import java.util.regex.Pattern;
  * <p>Times go out in the draft's own IANA zone, which Graph accepts beside Windows names, and in UTC where the draft
  * has only an offset. A Teams link ({@code isOnlineMeeting}, {@code teamsForBusiness}) is asked for only where the
  * calendar's {@code allowedOnlineMeetingProviders} contains it; personal accounts do not, and their events get no link
- * ({@link WrittenEvent#meetingUrl()} stays {@code null}). Every attempt builds its Graph objects afresh: the SDK's
+ * ({@link WrittenEvent#meetingUrl()} stays {@code null}) but a reason ({@link WrittenEvent#meetingLinkUnavailable()})
+ * the appointment shows. Every attempt builds its Graph objects afresh: the SDK's
  * backing store sends a model object only once (a second send would serialise as {@code {}}).
  */
 final class MicrosoftEventWriter {
 
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
     private static final Pattern HTML = Pattern.compile("(?is).*<(p|br|div|a|b|i|ul|ol|li|span|strong|em|html|table)\\b.*");
+
+    /** Why an event has no Teams link: the calendar does not offer Teams (personal accounts never do). */
+    static final String TEAMS_NOT_ALLOWED = "personal Microsoft accounts (and work accounts without Teams) cannot have Teams "
+            + "meetings: this Outlook calendar does not offer teamsForBusiness";
+    /** Graph took the Teams request but answered without a join URL (it may add one later). */
+    static final String TEAMS_LINK_MISSING = "Microsoft Graph answered without a Teams join link";
 
     private final GraphApi api;
 
@@ -65,7 +72,7 @@ final class MicrosoftEventWriter {
         event.setTransactionId(transactionId(draft.idempotencyKey()));
         Event created = api.call("events.create", () -> client.me().calendars().byCalendarId(calendarId).events()
                 .post(event, config -> GraphApi.prefer(config.headers, null)));
-        return written(created);
+        return written(created, draft.requestMeetingLink(), teams);
     }
 
     WrittenEvent update(String accessToken, String calendarId, String externalId, EventDraft draft) {
@@ -74,7 +81,7 @@ final class MicrosoftEventWriter {
         Event patch = toGraph(draft, teams);
         Event updated = api.call("events.update", () -> client.me().calendars().byCalendarId(calendarId).events().byEventId(externalId)
                 .patch(patch, config -> GraphApi.prefer(config.headers, null)));
-        return written(updated);
+        return written(updated, draft.requestMeetingLink(), teams);
     }
 
     void delete(String accessToken, String calendarId, String externalId) {
@@ -150,12 +157,14 @@ final class MicrosoftEventWriter {
         return result;
     }
 
-    private static WrittenEvent written(Event event) {
+    /** wanted: the draft asked for a meeting link; teams: the calendar allows Teams, so one was asked of Graph. */
+    static WrittenEvent written(Event event, boolean wanted, boolean teams) {
         if (event == null || event.getId() == null) {
             throw new ProviderException.Permanent("Microsoft Graph answered a write without the event's id", null);
         }
         Object etag = event.getAdditionalData() == null ? null : event.getAdditionalData().get(MicrosoftEventMapper.ETAG);
-        return new WrittenEvent(event.getId(), MicrosoftEventMapper.meetingUrl(event),
-                etag instanceof String s ? s : event.getChangeKey());
+        String meetingUrl = MicrosoftEventMapper.meetingUrl(event);
+        return new WrittenEvent(event.getId(), meetingUrl, etag instanceof String s ? s : event.getChangeKey(),
+                wanted && meetingUrl == null ? (teams ? TEAMS_LINK_MISSING : TEAMS_NOT_ALLOWED) : null);
     }
 }
