@@ -66,13 +66,14 @@ class AppointmentEvent {
 
     /** A stored row, as {@link AppointmentRepository} reads it. */
     AppointmentEvent(Key key, String calendarId, String externalId, String state, Long syncedVersion, String meetingUrl,
-            String lastError, String remoteChange, Instant updatedAt) {
+            String meetingLinkUnavailable, String lastError, String remoteChange, Instant updatedAt) {
         this(key.userId(), key.appointmentId(), key.connectionId());
         this.calendarId = calendarId;
         this.externalId = externalId;
         this.state = state;
         this.syncedVersion = syncedVersion;
         this.meetingUrl = meetingUrl;
+        this.meetingLinkUnavailable = meetingLinkUnavailable;
         this.lastError = lastError;
         this.remoteChange = remoteChange;
         this.updatedAt = updatedAt;

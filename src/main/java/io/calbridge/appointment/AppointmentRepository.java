@@ -156,7 +156,8 @@ class AppointmentRepository {
     private static AppointmentEvent target(ResultSet rs, int row) throws SQLException {
         return new AppointmentEvent(new AppointmentEvent.Key(rs.getString("user_id"), rs.getString("appointment_id"),
                 rs.getObject("connection_id", UUID.class)), rs.getString("calendar_id"), rs.getString("external_id"),
-                rs.getString("state"), rs.getObject("synced_version", Long.class), rs.getString("meeting_url"), rs.getString("last_error"),
+                rs.getString("state"), rs.getObject("synced_version", Long.class), rs.getString("meeting_url"),
+                rs.getString("meeting_link_unavailable"), rs.getString("last_error"),
                 rs.getString("remote_change"), rs.getTimestamp("updated_at").toInstant());
     }
 
