@@ -207,7 +207,9 @@ public class InboundSync {
                     return provider.changes(token, calendarId, request);
                 });
             } catch (ProviderException.RateLimited | ProviderException.Transient e) {
-                if (attempt >= properties.pageAttempts()) {
+                // a Retry-After longer than this job may wait goes to the queue, which waits all of it
+                if (attempt >= properties.pageAttempts() || e instanceof ProviderException.RateLimited limited
+                        && limited.retryAfter().compareTo(properties.maxPageWait()) > 0) {
                     throw e;
                 }
                 Duration wait = e instanceof ProviderException.RateLimited limited ? limited.retryAfter()
