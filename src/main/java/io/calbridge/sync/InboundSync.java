@@ -207,8 +207,8 @@ public class InboundSync {
                     return provider.changes(token, calendarId, request);
                 });
             } catch (ProviderException.RateLimited | ProviderException.Transient e) {
-                // a Retry-After longer than this job may wait goes to the queue, which waits all of it
-                if (attempt >= properties.pageAttempts() || e instanceof ProviderException.RateLimited limited
+                // a provider's Retry-After longer than a page may wait goes to the queue, which waits all of it
+                if (attempt >= properties.pageAttempts() || e instanceof ProviderException.RateLimited limited && limited.stated()
                         && limited.retryAfter().compareTo(properties.maxPageWait()) > 0) {
                     throw e;
                 }
