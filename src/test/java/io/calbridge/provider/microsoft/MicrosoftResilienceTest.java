@@ -108,7 +108,11 @@ class MicrosoftResilienceTest {
         String user = "ms-" + UUID.randomUUID();
         UUID connection = connect(user, account);
         microsoft.failNext(account, "events.create", 2, Fault.throttled(Duration.ofSeconds(2)));
-        microsoft.failNext(account, "events.create", 1, Fault.serviceUnavailable(Duration.ofSeconds(1)));
+        // the same over the emulator's HTTP control surface
+        Response injected = app.api().send("POST", microsoft.controlUrl() + "/faults", Caller.anonymous(), """
+                {"operation": "events.create", "fault": "serviceUnavailable", "times": 1, "retryAfterSeconds": 1, "account": "%s"}"""
+                .formatted(account), "application/json");
+        assertThat(injected.status()).as(injected.toString()).isEqualTo(204);
         microsoft.failNext(account, "events.create", 1, Fault.gatewayTimeout(null));
 
         put(user, "storm-1", TOMORROW.plus(Duration.ofHours(5)));
@@ -186,7 +190,13 @@ class MicrosoftResilienceTest {
         assertThat(microsoft.refreshTokenUses(account)).as("one-hour access tokens: no refresh yet").isEmpty();
 
         for (int round = 1; round <= 2; round++) {
-            microsoft.expireAccessTokens(account);
+            if (round == 1) {
+                microsoft.expireAccessTokens(account);
+            } else {
+                Response expired = app.api().send("POST", microsoft.controlUrl() + "/accounts/" + account + "/expire-access-tokens",
+                        Caller.anonymous(), "{}", "application/json");
+                assertThat(expired.status()).as(expired.toString()).isEqualTo(204);
+            }
             int before = microsoft.refreshTokenUses(account).size();
             Response sync = app.api().post("/api/v1/connections/" + connection + "/sync", Caller.service(user), null);
             assertThat(sync.status()).as(sync.toString()).isIn(200, 202);
@@ -196,6 +206,8 @@ class MicrosoftResilienceTest {
 
         List<RefreshTokenUse> refreshes = microsoft.refreshTokenUses(account);
         assertThat(refreshes).hasSize(2);
+        JsonNode overHttp = app.api().get(microsoft.controlUrl() + "/accounts/" + account + "/refreshes", Caller.anonymous()).json();
+        assertThat(overHttp.path("items").path(1).path("presented").asText()).isEqualTo(refreshes.get(1).presented());
         assertThat(refreshes.get(1).presented()).as("the second refresh uses the token the first one issued")
                 .isEqualTo(refreshes.get(0).issued()).isNotEqualTo(refreshes.get(0).presented());
         List<GraphCall> refused = microsoft.graphCalls(account).stream().filter(c -> c.status() == 401).toList();
