@@ -148,8 +148,21 @@ class MicrosoftResilienceTest {
         // slow creates hold the mailbox's four request slots, so the jobs running beside them get 429 MailboxConcurrency
         microsoft.failNext(account, "events.create", appointments, Fault.slow(Duration.ofMillis(1500)));
 
-        for (int i = 0; i < appointments; i++) {
-            put(user, "busy-" + i, TOMORROW.plus(Duration.ofHours(i)));
+        // all at once, so their jobs run side by side
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(appointments);
+        try {
+            List<java.util.concurrent.Future<?>> puts = new ArrayList<>();
+            for (int i = 0; i < appointments; i++) {
+                int n = i;
+                puts.add(callers.submit(() -> put(user, "busy-" + n, TOMORROW.plus(Duration.ofHours(n)))));
+            }
+            for (java.util.concurrent.Future<?> done : puts) {
+                done.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new AssertionError("a PUT failed", e);
+        } finally {
+            callers.shutdownNow();
         }
 
         Await.until("every appointment is in the calendar", PATIENCE, () -> {
