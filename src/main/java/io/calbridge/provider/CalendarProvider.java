@@ -2,6 +2,7 @@ package io.calbridge.provider;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The port every calendar provider adapter implements. An adapter is handed a valid access token, talks to its
@@ -50,6 +51,16 @@ public interface CalendarProvider {
     PushChannel watch(String accessToken, String calendarId, String webhookUrl, Instant requestedExpiry);
 
     void stopWatch(String accessToken, PushChannel channel);
+
+    /**
+     * Extends a live channel in place (for Graph this also reauthorizes it, as its {@code reauthorizationRequired}
+     * asks); answers the new expiry, or empty where the provider's channels cannot be renewed (open a new one).
+     *
+     * @throws ProviderException.NotFound when the provider no longer knows the channel
+     */
+    default Optional<Instant> renewWatch(String accessToken, PushChannel channel, Instant requestedExpiry) {
+        return Optional.empty();
+    }
 
     /** Revokes the grant at the provider (refresh token preferred); providers without revocation do nothing. */
     void revoke(String token);

@@ -14,14 +14,27 @@ public abstract sealed class ProviderException extends RuntimeException {
     /** Too many requests; try again after {@code retryAfter}. */
     public static final class RateLimited extends ProviderException {
         private final Duration retryAfter;
+        private final boolean stated;
 
+        /** A wait the adapter chose (the provider said none, or the adapter does not tell): it may be shortened. */
         public RateLimited(Duration retryAfter, String message, Throwable cause) {
+            this(retryAfter, false, message, cause);
+        }
+
+        /** stated: the provider itself asked for this wait ({@code Retry-After}): no attempt may come sooner. */
+        public RateLimited(Duration retryAfter, boolean stated, String message, Throwable cause) {
             super(message, cause);
             this.retryAfter = retryAfter;
+            this.stated = stated;
         }
 
         public Duration retryAfter() {
             return retryAfter;
+        }
+
+        /** Whether the provider named the wait (a Retry-After), rather than the adapter guessing it. */
+        public boolean stated() {
+            return stated;
         }
     }
 

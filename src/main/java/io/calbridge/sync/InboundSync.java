@@ -234,7 +234,9 @@ public class InboundSync {
                     return provider.changes(token, calendarId, request);
                 });
             } catch (ProviderException.RateLimited | ProviderException.Transient e) {
-                if (attempt >= properties.pageAttempts()) {
+                // a provider's Retry-After longer than a page may wait goes to the queue, which waits all of it
+                if (attempt >= properties.pageAttempts() || e instanceof ProviderException.RateLimited limited && limited.stated()
+                        && limited.retryAfter().compareTo(properties.maxPageWait()) > 0) {
                     throw e;
                 }
                 Duration wait = e instanceof ProviderException.RateLimited limited ? limited.retryAfter()

@@ -89,6 +89,11 @@ class NotificationChannel implements Persistable<String> {
         return expiresAt;
     }
 
+    /** The provider renewed the channel in place until {@code until}. */
+    void renewedUntil(Instant until) {
+        this.expiresAt = until;
+    }
+
     @Override
     public String getId() {
         return channelId;

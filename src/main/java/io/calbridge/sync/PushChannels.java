@@ -165,6 +165,41 @@ class PushChannels {
         });
     }
 
+    /**
+     * The provider asked for the channel to be renewed (Graph's {@code reauthorizationRequired}): renewed in place
+     * where the provider can, else (or if the provider no longer knows it) replaced by a new one; in the background.
+     */
+    void renewLater(String channelId) {
+        reopening.execute(() -> {
+            try {
+                channels.findById(channelId).ifPresent(channel -> connections.find(channel.connectionId())
+                        .ifPresent(connection -> providers.find(channel.provider())
+                                .ifPresent(provider -> renewOrReopen(connection, provider, channel))));
+            } catch (RuntimeException e) {
+                log.warn("could not renew push channel {} (polling covers the calendar meanwhile): {}", channelId, e.toString());
+            }
+        });
+    }
+
+    private void renewOrReopen(Connection connection, CalendarProvider provider, NotificationChannel channel) {
+        PushChannel current = new PushChannel(channel.channelId(), channel.resourceId(), channel.calendarId(), null, channel.expiresAt());
+        Optional<Instant> renewed;
+        try {
+            renewed = tokens.call(connection.id(), token -> provider.renewWatch(token, current, clock.instant().plus(LIFETIME)));
+        } catch (ProviderException.NotFound gone) {
+            renewed = Optional.empty();
+        } catch (ProviderException e) {
+            log.warn("could not renew push channel {}: {}; opening a new one", channel.channelId(), e.toString());
+            renewed = Optional.empty();
+        }
+        if (renewed.isPresent()) {
+            channel.renewedUntil(renewed.get());
+            channels.save(channel);
+        } else {
+            open(connection, provider, channel.calendarId(), List.of(channel));
+        }
+    }
+
     @EventListener
     void stopAll(ConnectionRemoving removing) {
         providers.find(removing.provider()).ifPresent(provider -> channels.findByConnectionId(removing.connectionId())

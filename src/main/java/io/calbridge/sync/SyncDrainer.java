@@ -214,7 +214,8 @@ public class SyncDrainer implements DisposableBean {
             }
             return "DEAD";
         }
-        Duration wait = failure instanceof ProviderException.RateLimited limited ? withJitter(limited.retryAfter(), 0.2)
+        // never before the provider's Retry-After: its jitter only adds
+        Duration wait = failure instanceof ProviderException.RateLimited limited ? notBefore(limited.retryAfter(), 0.2)
                 : withJitter(backoff(job.attempts() + 1), 0.5);
         if (queue.retryLater(job, worker, clock.instant().plus(wait), reason(failure), error)) {
             timer.schedule(this::nudge, wait.toMillis() + 50, TimeUnit.MILLISECONDS);
@@ -226,6 +227,12 @@ public class SyncDrainer implements DisposableBean {
     private Duration backoff(int attempt) {
         Duration wait = properties.retryBase().multipliedBy(1L << Math.min(attempt - 1, 20));
         return wait.compareTo(properties.retryMax()) > 0 ? properties.retryMax() : wait;
+    }
+
+    /** {@code wait} plus up to {@code spread} of it, so that jobs throttled together do not all come back at once. */
+    private static Duration notBefore(Duration wait, double spread) {
+        long millis = Math.max(100, wait.toMillis());
+        return Duration.ofMillis(millis + (long) (millis * spread * ThreadLocalRandom.current().nextDouble()));
     }
 
     private static Duration withJitter(Duration wait, double spread) {

@@ -76,7 +76,9 @@ class WebhookController {
     private boolean act(String provider, Notification notification) {
         return channels.verify(provider, notification.channelId(), notification.token(), notification.resourceId())
                 .map(notified -> {
-                    if (notification.kind() == WebhookReading.Kind.RENEW || notification.kind() == WebhookReading.Kind.REMOVED) {
+                    if (notification.kind() == WebhookReading.Kind.RENEW) {
+                        channels.renewLater(notification.channelId());
+                    } else if (notification.kind() == WebhookReading.Kind.REMOVED) {
                         channels.reopenLater(notification.channelId());
                     }
                     // a channel's first message (STARTED) says only that it works: nothing changed

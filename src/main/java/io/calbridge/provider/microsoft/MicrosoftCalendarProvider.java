@@ -308,8 +308,7 @@ public class MicrosoftCalendarProvider implements CalendarProvider {
     public PushChannel watch(String accessToken, String calendarId, String webhookUrl, Instant requestedExpiry) {
         String secret = randomSecret();
         String resource = "me/calendars/" + calendarId + "/events";
-        Instant latest = clock.instant().plus(MAX_SUBSCRIPTION).minus(SUBSCRIPTION_MARGIN);
-        Instant expiry = requestedExpiry == null || requestedExpiry.isAfter(latest) ? latest : requestedExpiry;
+        Instant expiry = subscriptionExpiry(requestedExpiry);
         Subscription request = new Subscription();
         request.setChangeType(CHANGE_TYPES);
         request.setNotificationUrl(webhookUrl);
@@ -324,6 +323,27 @@ public class MicrosoftCalendarProvider implements CalendarProvider {
         }
         Instant expiresAt = created.getExpirationDateTime() != null ? created.getExpirationDateTime().toInstant() : expiry;
         return new PushChannel(created.getId(), resource, calendarId, secret, expiresAt);
+    }
+
+    /**
+     * {@code PATCH /subscriptions/{id}} with a new expiry: Graph's renewal, which also reauthorizes the subscription
+     * (what a {@code reauthorizationRequired} lifecycle notification asks for). A subscription Graph no longer knows
+     * answers {@link ProviderException.NotFound}.
+     */
+    @Override
+    public Optional<Instant> renewWatch(String accessToken, PushChannel channel, Instant requestedExpiry) {
+        Instant expiry = subscriptionExpiry(requestedExpiry);
+        Subscription renewal = new Subscription();
+        renewal.setExpirationDateTime(expiry.atOffset(ZoneOffset.UTC));
+        GraphServiceClient client = api.client(accessToken);
+        Subscription renewed = api.call("subscriptions.update", () -> client.subscriptions().bySubscriptionId(channel.channelId()).patch(renewal));
+        return Optional.of(renewed != null && renewed.getExpirationDateTime() != null ? renewed.getExpirationDateTime().toInstant() : expiry);
+    }
+
+    /** The requested expiry, at most Graph's longest less a margin. */
+    private Instant subscriptionExpiry(Instant requestedExpiry) {
+        Instant latest = clock.instant().plus(MAX_SUBSCRIPTION).minus(SUBSCRIPTION_MARGIN);
+        return requestedExpiry == null || requestedExpiry.isAfter(latest) ? latest : requestedExpiry;
     }
 
     /** Deletes the subscription; one Graph no longer knows (404) is gone already. */

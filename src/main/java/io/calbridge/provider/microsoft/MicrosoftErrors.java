@@ -83,7 +83,7 @@ final class MicrosoftErrors {
         ApiException api = (ApiException) e;
         String retryAfter = header(api, "Retry-After");
         if (status == 429 || ((status == 503 || status == 504) && retryAfter != null)) {
-            return new ProviderException.RateLimited(retryAfter(retryAfter), what, e);
+            return new ProviderException.RateLimited(retryAfter(retryAfter), retryAfter != null, what, e);
         }
         if (status == 401) {
             return new ProviderException.Unauthorized(what + ": the access token was rejected", e);

@@ -23,6 +23,9 @@ import tools.jackson.databind.node.ObjectNode;
  * POST   /_control/accounts/{upn}/tokens      {"scope"?, "clientId"?} → {"access_token", "refresh_token", "id_token", "expires_in", "scope"}
  * POST   /_control/accounts/{upn}/revoke      {"aadsts"?: 50173}
  * POST   /_control/accounts/{upn}/expire-delta-tokens
+ * POST   /_control/accounts/{upn}/expire-access-tokens
+ * GET    /_control/accounts/{upn}/graph-calls   → {"items": [{"at", "operation", "status", "code"?, "innerCode"?, "retryAfterSeconds"?}]}
+ * GET    /_control/accounts/{upn}/refreshes     → {"items": [{"at", "presented", "issued"}]}
  * POST   /_control/accounts/{upn}/demo
  * POST   /_control/accounts/{upn}/calendars/{calendarId}/events   Graph event JSON → {"id"}
  * POST   /_control/accounts/{upn}/calendars/{calendarId}/seed     {"count", "firstStart", "step"?: "PT1H", "length"?: "PT30M"} → {"count", "firstId", "lastId"}
@@ -35,7 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  * POST   /_control/clients    {"clientId", "clientSecret"?, "redirectUris"?}
  * POST   /_control/expire-access-tokens
  * POST   /_control/faults     {"operation", "fault": throttled|tooManyRequests|serviceUnavailable|gatewayTimeout|internalError|invalidToken|slow,
- *                               "times"? | "percent"?, "retryAfterSeconds"?, "delayMillis"?}
+ *                               "times"? | "percent"?, "retryAfterSeconds"?, "delayMillis"?, "account"? (times only: that account's calls)}
  * DELETE /_control/faults
  * GET    /_control/calls                                              → {"events.delta": 3, ...}
  * DELETE /_control/calls
@@ -91,6 +94,29 @@ final class ControlApi implements HttpFront.Handler {
             }
             case "POST accounts/*/revoke" -> emulator.revokeConsent(s.get(1), body.path("aadsts").asInt(50173));
             case "POST accounts/*/expire-delta-tokens" -> emulator.expireDeltaTokens(s.get(1));
+            case "POST accounts/*/expire-access-tokens" -> emulator.expireAccessTokens(s.get(1));
+            case "GET accounts/*/graph-calls" -> {
+                ArrayNode items = out.putArray("items");
+                for (GraphCall call : emulator.graphCalls(s.get(1))) {
+                    ObjectNode item = items.addObject().put("at", call.at().toString()).put("operation", call.operation()).put("status", call.status());
+                    if (call.code() != null) {
+                        item.put("code", call.code());
+                    }
+                    if (call.innerCode() != null) {
+                        item.put("innerCode", call.innerCode());
+                    }
+                    if (call.retryAfter() != null) {
+                        item.put("retryAfterSeconds", call.retryAfter().toSeconds());
+                    }
+                }
+                return Reply.json(out);
+            }
+            case "GET accounts/*/refreshes" -> {
+                ArrayNode items = out.putArray("items");
+                emulator.refreshTokenUses(s.get(1)).forEach(r -> items.addObject().put("at", r.at().toString()).put("presented", r.presented())
+                        .put("issued", r.issued()));
+                return Reply.json(out);
+            }
             case "POST accounts/*/demo" -> emulator.seedDemoEvents(s.get(1));
             case "POST accounts/*/calendars/*/events" -> {
                 out.put("id", emulator.createEvent(s.get(1), s.get(3), body.toString()));
@@ -187,6 +213,8 @@ final class ControlApi implements HttpFront.Handler {
         };
         if (body.has("percent")) {
             emulator.failRandomly(operation, body.get("percent").asInt(), fault);
+        } else if (body.has("account")) {
+            emulator.failNext(required(body, "account"), operation, body.path("times").asInt(1), fault);
         } else {
             emulator.failNext(operation, body.path("times").asInt(1), fault);
         }

@@ -12,9 +12,10 @@ final class Faults {
 
     static final String ANY = "*";
 
-    private record Rule(String operation, Fault fault, AtomicInteger remaining, int percent) {
-        boolean matches(String name) {
-            return operation.equals(ANY) || operation.equals(name);
+    /** account: a user principal name (lower case) whose Graph calls alone the rule hits, or null for anyone's. */
+    private record Rule(String operation, String account, Fault fault, AtomicInteger remaining, int percent) {
+        boolean matches(String name, String caller) {
+            return (operation.equals(ANY) || operation.equals(name)) && (account == null || account.equalsIgnoreCase(caller));
         }
     }
 
@@ -42,26 +43,30 @@ final class Faults {
     }
 
     void failNext(String operation, int times, Fault fault) {
+        failNext(null, operation, times, fault);
+    }
+
+    void failNext(String account, String operation, int times, Fault fault) {
         if (times < 1) {
             throw new IllegalArgumentException("times must be positive");
         }
-        rules.add(new Rule(operation, fault, new AtomicInteger(times), 100));
+        rules.add(new Rule(operation, account, fault, new AtomicInteger(times), 100));
     }
 
     void failRandomly(String operation, int percent, Fault fault) {
         if (percent < 1 || percent > 100) {
             throw new IllegalArgumentException("percent must be within 1..100");
         }
-        rules.add(new Rule(operation, fault, null, percent));
+        rules.add(new Rule(operation, null, fault, null, percent));
     }
 
     void clear() {
         rules.clear();
     }
 
-    Fault next(String operation) {
+    Fault next(String operation, String account) {
         for (Rule rule : rules) {
-            if (rule.remaining() != null && rule.matches(operation)) {
+            if (rule.remaining() != null && rule.matches(operation, account)) {
                 int left = rule.remaining().getAndDecrement();
                 if (left > 0) {
                     if (left == 1) {
@@ -72,7 +77,7 @@ final class Faults {
             }
         }
         for (Rule rule : rules) {
-            if (rule.remaining() == null && rule.matches(operation)) {
+            if (rule.remaining() == null && rule.matches(operation, account)) {
                 int roll;
                 synchronized (random) {
                     roll = random.nextInt(100);
@@ -88,12 +93,12 @@ final class Faults {
     /** Counts the call, then answers its fault if one is due (a slow fault waits and lets the call go on). */
     void apply(String operation, boolean identityEndpoint) {
         count(operation);
-        inject(operation, identityEndpoint);
+        inject(operation, identityEndpoint, null);
     }
 
-    /** Answers the operation's fault if one is due, without counting the call. */
-    void inject(String operation, boolean identityEndpoint) {
-        Fault fault = next(operation);
+    /** Answers the operation's fault if one is due (for the calling account, null if unknown), without counting the call. */
+    void inject(String operation, boolean identityEndpoint, String account) {
+        Fault fault = next(operation, account);
         if (fault == null) {
             return;
         }

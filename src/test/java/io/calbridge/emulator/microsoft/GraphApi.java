@@ -3,12 +3,14 @@ package io.calbridge.emulator.microsoft;
 import io.calbridge.emulator.microsoft.HttpFront.Reply;
 import io.calbridge.emulator.microsoft.HttpFront.Request;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +39,8 @@ final class GraphApi implements HttpFront.Handler {
     /** Requests per minute and mailbox; 0 for none (the default). */
     private final IntSupplier rateLimit;
     volatile boolean enforceConcurrency = true;
+    private static final int CALLS_KEPT = 50_000;
+    private final ConcurrentLinkedDeque<GraphCall> calls = new ConcurrentLinkedDeque<>();
 
     GraphApi(Directory directory, Identity identity, Events events, DeltaQuery delta, Subscriptions subscriptions, Faults faults, IntSupplier rateLimit) {
         this.directory = directory;
@@ -59,6 +63,37 @@ final class GraphApi implements HttpFront.Handler {
         List<String> rest = viaUsers ? s.subList(2, s.size()) : !s.isEmpty() && s.get(0).equalsIgnoreCase("me") ? s.subList(1, s.size()) : s;
         Route route = route(request.method, s, rest, viaUsers || !s.isEmpty() && s.get(0).equalsIgnoreCase("me"));
         faults.count(route.operation());
+        Instant arrived = directory.now();
+        String account = identity.accountOf(request.header("Authorization"));
+        try {
+            Reply reply = authenticatedAndLimited(request, s, viaUsers, route, account);
+            log(new GraphCall(arrived, account, route.operation(), reply.status(), null, null, null));
+            return reply;
+        } catch (GraphException e) {
+            String retryAfter = e.headers.get("Retry-After");
+            log(new GraphCall(arrived, account, route.operation(), e.status, e.code, e.innerCode,
+                    retryAfter == null ? null : Duration.ofSeconds(Long.parseLong(retryAfter))));
+            throw e;
+        }
+    }
+
+    private void log(GraphCall call) {
+        calls.addLast(call);
+        while (calls.size() > CALLS_KEPT) {
+            calls.pollFirst();
+        }
+    }
+
+    /** The Graph calls answered so far (the newest {@value #CALLS_KEPT}), oldest first. */
+    List<GraphCall> calls() {
+        return List.copyOf(calls);
+    }
+
+    void clearCalls() {
+        calls.clear();
+    }
+
+    private Reply authenticatedAndLimited(Request request, List<String> s, boolean viaUsers, Route route, String account) throws IOException {
         Identity.Grant grant = identity.authenticate(request.header("Authorization"));
         Mailbox mailbox = directory.byEmail(grant.account);
         if (mailbox == null) {
@@ -85,7 +120,7 @@ final class GraphApi implements HttpFront.Handler {
         }
         try {
             // injected faults run inside the mailbox's concurrency slot, so a slow reply holds it as a slow Graph would
-            faults.inject(route.operation(), false);
+            faults.inject(route.operation(), false, account);
             return run(request, route, grant, mailbox);
         } finally {
             if (acquired) {

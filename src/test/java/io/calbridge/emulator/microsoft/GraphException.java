@@ -15,6 +15,8 @@ final class GraphException extends RuntimeException {
 
     final int status;
     final String code;
+    /** Graph's innerError.code where the answer has one (MailboxConcurrency), else null. */
+    String innerCode;
     private final byte[] body;
     final Map<String, String> headers = new LinkedHashMap<>();
 
@@ -43,7 +45,9 @@ final class GraphException extends RuntimeException {
         String id = Json.randomGuid();
         inner.put("request-id", id);
         inner.put("client-request-id", id);
-        return new GraphException(status, code, message, Json.bytes(root));
+        GraphException e = new GraphException(status, code, message, Json.bytes(root));
+        e.innerCode = innerCode;
+        return e;
     }
 
     static GraphException badRequest(String code, String message) {

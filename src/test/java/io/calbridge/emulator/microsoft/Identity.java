@@ -88,6 +88,8 @@ final class Identity {
     volatile boolean autoApprove;
     volatile boolean revokeRotatedRefreshTokens;
     volatile String defaultAccount;
+    /** Successful refreshes, oldest first. */
+    final java.util.concurrent.ConcurrentLinkedDeque<RefreshTokenUse> refreshes = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     Identity(Directory directory) {
         this.directory = directory;
@@ -352,7 +354,9 @@ final class Identity {
         }
         token.lastUsed = now;
         token.replaced = true;
-        return Reply.plainJson(tokenResponse(grant, null));
+        ObjectNode answer = tokenResponse(grant, null);
+        refreshes.addLast(new RefreshTokenUse(now, grant.account, value, Json.text(answer, "refresh_token")));
+        return Reply.plainJson(answer);
     }
 
     static GraphException revokedError(int aadsts, String clientId, RefreshToken token) {
@@ -466,6 +470,15 @@ final class Identity {
         return access.grant();
     }
 
+    /** The account an access token was issued for, expired or not; null for no or an unknown token. */
+    String accountOf(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        Access access = accessTokens.get(authorization.substring(7).trim());
+        return access == null ? null : access.grant().account;
+    }
+
     /** A grant without the browser round trip (tests and the sandbox). */
     ObjectNode issue(String clientId, String accountEmail, String scope) {
         directory.existing(accountEmail);
@@ -491,11 +504,19 @@ final class Identity {
         accessTokens.replaceAll((token, access) -> new Access(access.grant(), past));
     }
 
+    /** Only this account's access tokens expire: Graph then answers them 401 InvalidAuthenticationToken. */
+    void expireAccessTokens(String accountEmail) {
+        String upn = directory.existing(accountEmail).userPrincipalName;
+        Instant past = directory.now().minusSeconds(1);
+        accessTokens.replaceAll((token, access) -> access.grant().account.equalsIgnoreCase(upn) ? new Access(access.grant(), past) : access);
+    }
+
     void reset() {
         codes.clear();
         usedCodes.clear();
         pending.clear();
         refreshTokens.clear();
         accessTokens.clear();
+        refreshes.clear();
     }
 }

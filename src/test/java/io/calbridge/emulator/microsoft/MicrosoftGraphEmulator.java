@@ -263,6 +263,15 @@ public final class MicrosoftGraphEmulator implements AutoCloseable {
         stateChanged();
     }
 
+    /**
+     * The account's access tokens issued so far expire now, as an hour-old one does: Graph answers them 401
+     * InvalidAuthenticationToken ("Lifetime validation failed, the token is expired"); refresh tokens keep working.
+     */
+    public void expireAccessTokens(String userPrincipalName) {
+        identity.expireAccessTokens(userPrincipalName);
+        stateChanged();
+    }
+
     // ---- accounts and calendars ---------------------------------------------------------------------------------
 
     /** A work or school account in a tenant (a GUID), with a mailbox in the zone (Windows or IANA name); returns its object id. */
@@ -488,6 +497,11 @@ public final class MicrosoftGraphEmulator implements AutoCloseable {
         faults.failNext(operation, times, fault);
     }
 
+    /** As {@link #failNext(String, int, Fault)}, for the Graph calls of one account only (its access tokens'). */
+    public void failNext(String userPrincipalName, String operation, int times, Fault fault) {
+        faults.failNext(directory.existing(userPrincipalName).userPrincipalName, operation, times, fault);
+    }
+
     public void failRandomly(String operation, int percent, Fault fault) {
         faults.failRandomly(operation, percent, fault);
     }
@@ -507,6 +521,18 @@ public final class MicrosoftGraphEmulator implements AutoCloseable {
 
     public void resetCallCounts() {
         faults.resetCounts();
+    }
+
+    /** The Graph calls made with the account's access tokens (expired ones included), oldest first, as answered. */
+    public List<GraphCall> graphCalls(String userPrincipalName) {
+        String upn = directory.existing(userPrincipalName).userPrincipalName;
+        return graph.calls().stream().filter(c -> upn.equalsIgnoreCase(c.account())).toList();
+    }
+
+    /** The account's successful refresh_token grants, oldest first: the refresh token presented and the one issued. */
+    public List<RefreshTokenUse> refreshTokenUses(String userPrincipalName) {
+        String upn = directory.existing(userPrincipalName).userPrincipalName;
+        return identity.refreshes.stream().filter(r -> upn.equalsIgnoreCase(r.account())).toList();
     }
 
     /** Whether a mailbox's fifth concurrent request gets 429 MailboxConcurrency (on by default). */
@@ -555,6 +581,7 @@ public final class MicrosoftGraphEmulator implements AutoCloseable {
         delta.reset();
         faults.clear();
         faults.resetCounts();
+        graph.clearCalls();
         createWorkAccount(identity.defaultAccount, "Sandbox User", DEFAULT_TENANT, defaultTimeZone);
         stateChanged();
     }

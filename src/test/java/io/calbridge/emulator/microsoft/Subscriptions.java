@@ -256,7 +256,7 @@ final class Subscriptions {
                 item.put("clientState", s.clientState);
             }
             item.put("tenantId", mailbox.tenantId);
-            send(s, s.notificationUrl, item, 0);
+            send(s, s.notificationUrl, item, false);
         }
     }
 
@@ -281,18 +281,21 @@ final class Subscriptions {
         if ("subscriptionRemoved".equals(event)) {
             byId.remove(s.id);
         }
-        send(s, s.lifecycleNotificationUrl, item, 0);
+        send(s, s.lifecycleNotificationUrl, item, true);
     }
 
-    private void send(Subscription s, String url, ObjectNode item, int attempt) {
+    /**
+     * lifecycle: a lifecycle notification goes out even for a subscription already removed (subscriptionRemoved says
+     * just that), also where notification and lifecycle URL are the same.
+     */
+    private void send(Subscription s, String url, ObjectNode item, boolean lifecycle) {
         ObjectNode body = Json.object();
         body.putArray("value").add(item);
         byte[] bytes = Json.bytes(body);
-        deliveries.schedule(() -> deliver(s, url, bytes, attempt), attempt == 0 ? 0 : 250L << attempt, TimeUnit.MILLISECONDS);
+        deliveries.schedule(() -> deliver(s, url, bytes, lifecycle, 0), 0, TimeUnit.MILLISECONDS);
     }
 
-    private void deliver(Subscription s, String url, byte[] body, int attempt) {
-        boolean lifecycle = url.equals(s.lifecycleNotificationUrl) && !url.equals(s.notificationUrl);
+    private void deliver(Subscription s, String url, byte[] body, boolean lifecycle, int attempt) {
         if (!lifecycle && (byId.get(s.id) != s || !s.expiration.isAfter(directory.now()))) {
             return; // deleted or expired since the change
         }
@@ -310,7 +313,7 @@ final class Subscriptions {
         if (ok) {
             delivered.incrementAndGet();
         } else if (attempt < 3) {
-            deliveries.schedule(() -> deliver(s, url, body, attempt + 1), 250L << (attempt + 1), TimeUnit.MILLISECONDS);
+            deliveries.schedule(() -> deliver(s, url, body, lifecycle, attempt + 1), 250L << (attempt + 1), TimeUnit.MILLISECONDS);
         } else {
             failed.incrementAndGet();
         }
