@@ -85,8 +85,12 @@ final class GraphApi implements HttpFront.Handler {
         }
         try {
             // injected faults run inside the mailbox's concurrency slot, so a slow reply holds it as a slow Graph would
-            faults.inject(route.operation(), false);
-            return run(request, route, grant, mailbox);
+            Fault lostReply = faults.inject(route.operation(), false);
+            Reply reply = run(request, route, grant, mailbox);
+            if (lostReply != null) {
+                throw Faults.answerAfterApplying(lostReply);
+            }
+            return reply;
         } finally {
             if (acquired) {
                 mailbox.concurrency.release();
