@@ -65,7 +65,57 @@ final class MicrosoftEventWriter {
         event.setTransactionId(transactionId(draft.idempotencyKey()));
         Event created = api.call("events.create", () -> client.me().calendars().byCalendarId(calendarId).events()
                 .post(event, config -> GraphApi.prefer(config.headers, null)));
+        if (created != null && created.getId() != null && !holds(created, draft, teams)) {
+            // Graph answers a repeated transactionId with the event the first POST made, as it is: that attempt's reply
+            // was lost, and this retry carries newer content, which the event must get
+            return update(accessToken, calendarId, created.getId(), draft);
+        }
         return written(created);
+    }
+
+    /**
+     * Whether an event Graph answered holds the draft's content (times read in UTC, as {@link GraphApi#prefer} asks).
+     * In doubt it does not: the cost is one PATCH.
+     */
+    static boolean holds(Event event, EventDraft draft, boolean teams) {
+        List<String> attendees = new ArrayList<>();
+        if (event.getAttendees() != null) {
+            event.getAttendees().forEach(a -> attendees.add(a.getEmailAddress() == null ? null : lower(a.getEmailAddress().getAddress())));
+        }
+        List<String> wanted = new ArrayList<>();
+        attendees(draft.attendees()).forEach(a -> wanted.add(lower(a.getEmailAddress().getAddress())));
+        return java.util.Objects.equals(event.getSubject(), draft.title())
+                && sameTime(event.getStart(), draft.start()) && sameTime(event.getEnd(), draft.end())
+                && plain(event.getLocation() == null ? null : event.getLocation().getDisplayName()).equals(plain(draft.location()))
+                && plain(event.getBody() == null ? null : event.getBody().getContent()).equals(plain(draft.description()))
+                && new java.util.HashSet<>(attendees).equals(new java.util.HashSet<>(wanted))
+                && (!teams || Boolean.TRUE.equals(event.getIsOnlineMeeting()));
+    }
+
+    private static boolean sameTime(DateTimeTimeZone held, EventTime wanted) {
+        if (held == null || held.getDateTime() == null || !"UTC".equals(held.getTimeZone())) {
+            return false;
+        }
+        try {
+            java.time.LocalDateTime local = java.time.LocalDateTime.parse(held.getDateTime());
+            return wanted.isAllDay() ? local.toLocalDate().equals(wanted.date()) && local.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)
+                    : local.toInstant(ZoneOffset.UTC).equals(wanted.instant());
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** Text as a reader sees it: Graph may give a text body back as HTML. */
+    private static String plain(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.replaceAll("(?s)<[^>]*>", " ").replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&").replaceAll("\\s+", " ").strip();
+    }
+
+    private static String lower(String address) {
+        return address == null ? null : address.toLowerCase(java.util.Locale.ROOT);
     }
 
     WrittenEvent update(String accessToken, String calendarId, String externalId, EventDraft draft) {
