@@ -2,7 +2,6 @@ package io.calbridge.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.calbridge.emulator.google.EventSnapshot;
 import io.calbridge.emulator.google.GoogleCalendarEmulator;
 import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.Api.Response;
@@ -31,7 +30,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A random but reproducible series of appointment changes (creates, reschedules, cancels, re-creates) for one user,
- * sent through calbridge's API, and the end state it must leave in the user's Google calendar. Each appointment's
+ * sent through calbridge's API, and the end state it must leave in each of the user's calendars ({@link CalendarView}:
+ * Google, Microsoft, ...). Each appointment's
  * changes go out one after the other (the next only once the previous was answered 200), so its latest intended
  * state is its last change; changes of different appointments go out in parallel. A request that got no answer
  * (the service died under it) is sent again until it is answered: the client cannot know whether it was applied,
@@ -42,8 +42,13 @@ public final class AppointmentWorkload {
     private static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
     private static final Duration NO_ANSWER_PATIENCE = Duration.ofMinutes(3);
 
-    /** One change: {@code cancel} is a DELETE, anything else a PUT of the full content. */
-    public record Change(int seq, String appointmentId, int appointmentIndex, boolean cancel, String title, Instant start, Instant end) {
+    /**
+     * One change: {@code cancel} is a DELETE, anything else a PUT of the full content. {@code meeting}: the appointment
+     * asks for a video meeting ({@code conference: AUTO}); {@code clientEmail}, when not null, names its client as
+     * attendee ({@code clientName} too), which only a connection with {@code includeClientDetails} may show.
+     */
+    public record Change(int seq, String appointmentId, int appointmentIndex, boolean cancel, String title, Instant start, Instant end,
+            boolean meeting, String clientName, String clientEmail) {
 
         Map<String, Object> body() {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -52,8 +57,25 @@ public final class AppointmentWorkload {
             body.put("end", OffsetDateTime.ofInstant(end, ZONE).toString());
             body.put("timeZone", ZONE.getId());
             body.put("description", "change #" + seq);
+            if (meeting) {
+                body.put("conference", "AUTO");
+            }
+            if (clientEmail != null) {
+                body.put("attendees", List.of(Map.of("name", clientName, "email", clientEmail)));
+            }
             return body;
         }
+    }
+
+    /**
+     * What a calendar must show beyond titles and times.
+     *
+     * @param clientDetails the connection's {@code includeClientDetails}: attendees exactly the client, or (off) no
+     *                      attendee and neither the client's name nor email anywhere in the event
+     * @param meetingLinks  the calendar makes video meetings: an appointment with {@code conference: AUTO} has a link
+     *                      (one without never has one, either way)
+     */
+    public record Expectations(boolean clientDetails, boolean meetingLinks) {
     }
 
     private final String userId;
@@ -61,6 +83,7 @@ public final class AppointmentWorkload {
     private final Map<String, Change> latestAccepted = new ConcurrentHashMap<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger unanswered = new AtomicInteger();
+    private volatile int destinations = 1;
 
     private AppointmentWorkload(String userId, List<Change> plan) {
         this.userId = userId;
@@ -73,6 +96,14 @@ public final class AppointmentWorkload {
      * created again. Every title is unique, so an event in the calendar names the change it came from.
      */
     public static AppointmentWorkload plan(String userId, long seed, int changes, int appointments) {
+        return plan(userId, seed, changes, appointments, false);
+    }
+
+    /**
+     * As {@link #plan(String, long, int, int)}; with {@code meetingsAndClients} every third appointment asks for a
+     * video meeting and every appointment names its client as attendee (the same on every change of the appointment).
+     */
+    public static AppointmentWorkload plan(String userId, long seed, int changes, int appointments, boolean meetingsAndClients) {
         Random random = new Random(seed);
         Instant base = Instant.now().plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(8));
         String[] state = new String[appointments];
@@ -84,20 +115,30 @@ public final class AppointmentWorkload {
             boolean cancel = "live".equals(state[index]) && random.nextInt(100) < 35;
             if (cancel) {
                 state[index] = "cancelled";
-                plan.add(new Change(seq, id, index, true, null, null, null));
+                plan.add(new Change(seq, id, index, true, null, null, null, false, null, null));
                 continue;
             }
             state[index] = "live";
             int version = ++versions[index];
             Instant start = base.plus(Duration.ofHours(index)).plus(Duration.ofMinutes(15L * random.nextInt(24)));
             Instant end = start.plus(Duration.ofMinutes(15L * (1 + random.nextInt(6))));
-            plan.add(new Change(seq, id, index, false, "%s v%d (#%d)".formatted(id, version, seq), start, end));
+            boolean meeting = meetingsAndClients && index % 3 == 0;
+            String clientName = meetingsAndClients ? "Client Nr%03d".formatted(index) : null;
+            String clientEmail = meetingsAndClients ? "client-%03d@patients.example.org".formatted(index) : null;
+            plan.add(new Change(seq, id, index, false, "%s v%d (#%d)".formatted(id, version, seq), start, end, meeting, clientName,
+                    clientEmail));
         }
         return new AppointmentWorkload(userId, plan);
     }
 
     public String userId() {
         return userId;
+    }
+
+    /** How many destination calendars each appointment has (its connections); 1 unless set. */
+    public AppointmentWorkload destinations(int count) {
+        destinations = count;
+        return this;
     }
 
     public int size() {
@@ -239,7 +280,7 @@ public final class AppointmentWorkload {
                         + ": " + response);
             }
             JsonNode destinations = appointment.path("destinations");
-            boolean synced = destinations.size() == 1 && destinations.valueStream()
+            boolean synced = destinations.size() == this.destinations && destinations.valueStream()
                     .allMatch(d -> d.path("state").asText().equals("SYNCED") || change.cancel() && d.path("state").asText().equals("SKIPPED"));
             if (!synced) {
                 return "appointment " + change.appointmentId() + " not synced: " + destinations;
@@ -256,14 +297,21 @@ public final class AppointmentWorkload {
         return new ArrayList<>(response.json().valueStream().toList());
     }
 
+    /** {@link #assertCalendarMatches(CalendarView, Expectations)} for a Google calendar, without clients or meetings. */
+    public void assertCalendarMatches(GoogleCalendarEmulator google, String calendarId) {
+        assertCalendarMatches(CalendarView.google(google, calendarId), new Expectations(false, false));
+    }
+
     /**
      * The calendar holds exactly one live event per live appointment, with its latest title, start and end, and no
-     * other live event: none for a cancelled appointment, none of an older version, no duplicate.
+     * other live event: none for a cancelled appointment, none of an older version, no duplicate. Attendees and
+     * meeting links as {@code expect} says.
      */
-    public void assertCalendarMatches(GoogleCalendarEmulator google, String calendarId) {
+    public void assertCalendarMatches(CalendarView calendar, Expectations expect) {
         Map<String, Change> intended = intended();
-        List<EventSnapshot> live = google.events(calendarId).stream().filter(event -> !event.cancelled()).toList();
-        Map<String, List<EventSnapshot>> byTitle = live.stream().collect(Collectors.groupingBy(EventSnapshot::summary));
+        List<CalendarView.PushedEvent> live = calendar.liveEvents();
+        Map<String, List<CalendarView.PushedEvent>> byTitle = live.stream()
+                .collect(Collectors.groupingBy(event -> String.valueOf(event.title())));
         List<String> problems = new ArrayList<>();
         long liveAppointments = 0;
         for (Change change : intended.values()) {
@@ -271,29 +319,75 @@ public final class AppointmentWorkload {
                 continue;
             }
             liveAppointments++;
-            List<EventSnapshot> events = byTitle.getOrDefault(change.title(), List.of());
+            List<CalendarView.PushedEvent> events = byTitle.getOrDefault(change.title(), List.of());
             if (events.size() != 1) {
                 problems.add(change.appointmentId() + ": " + events.size() + " events titled '" + change.title() + "'");
                 continue;
             }
-            EventSnapshot event = events.get(0);
-            if (!OffsetDateTime.parse(event.start()).toInstant().equals(change.start())
-                    || !OffsetDateTime.parse(event.end()).toInstant().equals(change.end())) {
+            CalendarView.PushedEvent event = events.get(0);
+            if (!event.start().equals(change.start()) || !event.end().equals(change.end())) {
                 problems.add(change.appointmentId() + ": event " + event.id() + " at " + event.start() + " - " + event.end()
                         + ", wanted " + change.start() + " - " + change.end());
             }
+            problems.addAll(detailProblems(change, event, expect));
         }
         java.util.Set<String> wantedTitles = intended.values().stream().filter(change -> !change.cancel()).map(Change::title)
                 .collect(Collectors.toSet());
-        for (EventSnapshot event : live) {
-            if (!wantedTitles.contains(event.summary())) {
-                String id = event.summary() == null ? "?" : event.summary().split(" ")[0];
+        for (CalendarView.PushedEvent event : live) {
+            if (!wantedTitles.contains(event.title())) {
+                String id = event.title() == null ? "?" : event.title().split(" ")[0];
                 Change latest = intended.get(id);
-                problems.add("stray live event " + event.id() + " '" + event.summary() + "'; the appointment's latest change is "
+                problems.add("stray live event " + event.id() + " '" + event.title() + "'; the appointment's latest change is "
                         + (latest == null ? "unknown" : "#" + latest.seq() + (latest.cancel() ? " (cancel)" : " '" + latest.title() + "'")));
             }
         }
-        assertThat(problems).as("what the calendar holds differs from the appointments' latest states").isEmpty();
-        assertThat(live).as("live events").hasSize((int) liveAppointments);
+        assertThat(problems).as("what the " + calendar.name() + " calendar holds differs from the appointments' latest states").isEmpty();
+        assertThat(live).as(calendar.name() + " live events").hasSize((int) liveAppointments);
+    }
+
+    /**
+     * Each live appointment's destination at {@code provider} shows the meeting link its event in {@code calendar}
+     * has (none where the event has none): what the app reads back is what the calendar holds.
+     */
+    public void assertMeetingLinksShown(Api api, CalendarView calendar, String provider) {
+        Map<String, String> linkByTitle = new java.util.HashMap<>();
+        calendar.liveEvents().forEach(event -> linkByTitle.put(event.title(), event.meetingUrl()));
+        List<String> problems = new ArrayList<>();
+        for (Change change : intended().values()) {
+            if (change.cancel()) {
+                continue;
+            }
+            JsonNode destination = api.get("/api/v1/appointments/" + change.appointmentId(), Caller.service(userId)).json()
+                    .path("destinations").valueStream().filter(d -> provider.equals(d.path("provider").asText())).findFirst().orElse(null);
+            String shown = destination == null ? null : destination.path("meetingUrl").asText(null);
+            String held = linkByTitle.get(change.title());
+            if (destination == null || !java.util.Objects.equals(shown, held)) {
+                problems.add(change.appointmentId() + ": shows meeting link " + shown + ", its " + provider + " event has " + held);
+            }
+        }
+        assertThat(problems).as("meeting links the appointments show for " + provider).isEmpty();
+    }
+
+    private static List<String> detailProblems(Change change, CalendarView.PushedEvent event, Expectations expect) {
+        List<String> problems = new ArrayList<>();
+        String what = change.appointmentId() + " (event " + event.id() + "): ";
+        if (change.clientEmail() != null && expect.clientDetails()) {
+            if (!event.attendees().equals(List.of(change.clientEmail()))) {
+                problems.add(what + "attendees " + event.attendees() + ", wanted the client " + change.clientEmail());
+            }
+        } else if (!event.attendees().isEmpty()) {
+            problems.add(what + "attendees " + event.attendees() + ", wanted none");
+        }
+        if (change.clientEmail() != null && !expect.clientDetails()
+                && (event.json().contains(change.clientEmail()) || event.json().contains(change.clientName()))) {
+            problems.add(what + "the client's details reached a calendar without includeClientDetails: " + event.json());
+        }
+        if (change.meeting() && expect.meetingLinks() && (event.meetingUrl() == null || event.meetingUrl().isBlank())) {
+            problems.add(what + "no meeting link for conference AUTO");
+        }
+        if (!change.meeting() && event.meetingUrl() != null) {
+            problems.add(what + "a meeting link " + event.meetingUrl() + " for conference NONE");
+        }
+        return problems;
     }
 }

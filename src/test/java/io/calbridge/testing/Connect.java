@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /** Drives the OAuth connect flow the way a browser does. */
@@ -68,6 +70,33 @@ public final class Connect {
         Response consent = api.get(authorizationUrl, Caller.anonymous());
         assertThat(consent.status()).as(consent.toString()).isEqualTo(302);
         Response done = api.get(consent.header("Location"), Caller.anonymous());
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        UUID id = UUID.fromString(done.json().path("connectionId").asText());
+        Await.until("the first sync of the new connection", Duration.ofSeconds(60),
+                () -> "SUCCESS".equals(api.get("/api/v1/connections/" + id, caller).json().path("lastSyncOutcome").asText(null)));
+        return id;
+    }
+
+    /**
+     * Consent at the Microsoft emulator for {@code account} (calbridge asks for {@code prompt=select_account}, so the
+     * emulator shows its consent page even when it approves at once): the user presses Accept. Returns the URL of
+     * calbridge's callback the browser is sent to, not yet followed.
+     */
+    public String consentAtMicrosoftEmulator(Caller caller, String account) {
+        String hint = URLEncoder.encode(account, StandardCharsets.UTF_8);
+        String authorizationUrl = authorize("microsoft", caller, null) + "&login_hint=" + hint;
+        Response page = api.get(authorizationUrl, Caller.anonymous());
+        Matcher request = Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(request.find()).as(page.toString()).isTrue();
+        Response consent = api.send("POST", authorizationUrl, Caller.anonymous(), "request=" + request.group(1)
+                + "&decision=allow&login_hint=" + hint, "application/x-www-form-urlencoded");
+        assertThat(consent.status()).as(consent.toString()).isEqualTo(302);
+        return consent.header("Location");
+    }
+
+    /** The round trip with the Microsoft emulator for {@code account}; waits for the connection's first sync and returns its id. */
+    public UUID connectMicrosoft(Caller caller, String account) {
+        Response done = api.get(consentAtMicrosoftEmulator(caller, account), Caller.anonymous());
         assertThat(done.status()).as(done.toString()).isEqualTo(200);
         UUID id = UUID.fromString(done.json().path("connectionId").asText());
         Await.until("the first sync of the new connection", Duration.ofSeconds(60),

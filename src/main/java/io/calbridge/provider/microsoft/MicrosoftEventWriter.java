@@ -72,7 +72,75 @@ final class MicrosoftEventWriter {
         event.setTransactionId(transactionId(draft.idempotencyKey()));
         Event created = api.call("events.create", () -> client.me().calendars().byCalendarId(calendarId).events()
                 .post(event, config -> GraphApi.prefer(config.headers, null)));
+        if (created != null && created.getId() != null && !holds(created, draft, teams)) {
+            // Graph answers a repeated transactionId with the event the first POST made, as it is: that attempt's reply
+            // was lost, and this retry carries newer content, which the event must get
+            return update(accessToken, calendarId, created.getId(), draft);
+        }
         return written(created, draft.requestMeetingLink(), teams);
+    }
+
+    /**
+     * Whether an event Graph answered holds the draft's content: false only where the answer shows other content than
+     * sent (a field it leaves out is no evidence). Graph answers a POST with the whole event, so a replayed create
+     * shows its older subject, times, location, body or attendees.
+     */
+    static boolean holds(Event event, EventDraft draft, boolean teams) {
+        if (event.getSubject() != null && !event.getSubject().equals(draft.title())) {
+            return false;
+        }
+        if (differs(event.getStart(), draft.start()) || differs(event.getEnd(), draft.end())) {
+            return false;
+        }
+        if (event.getLocation() != null && event.getLocation().getDisplayName() != null
+                && !plain(event.getLocation().getDisplayName()).equals(plain(draft.location()))) {
+            return false;
+        }
+        if (event.getBody() != null && event.getBody().getContent() != null
+                && !plain(event.getBody().getContent()).equals(plain(draft.description()))) {
+            return false;
+        }
+        if (event.getAttendees() != null) {
+            java.util.Set<String> held = new java.util.HashSet<>();
+            event.getAttendees().forEach(a -> held.add(a.getEmailAddress() == null ? null : lower(a.getEmailAddress().getAddress())));
+            java.util.Set<String> wanted = new java.util.HashSet<>();
+            attendees(draft.attendees()).forEach(a -> wanted.add(lower(a.getEmailAddress().getAddress())));
+            if (!held.equals(wanted)) {
+                return false;
+            }
+        }
+        return !teams || !Boolean.FALSE.equals(event.getIsOnlineMeeting());
+    }
+
+    /** Whether a time Graph shows is another instant (or date, all day) than the draft's; an absent or unreadable one is not. */
+    private static boolean differs(DateTimeTimeZone held, EventTime wanted) {
+        if (held == null || held.getDateTime() == null) {
+            return false;
+        }
+        ZoneId zone = MicrosoftTimeZones.zone(held.getTimeZone());
+        try {
+            java.time.LocalDateTime local = java.time.LocalDateTime.parse(held.getDateTime().trim());
+            if (wanted.isAllDay()) {
+                return !local.toLocalDate().equals(wanted.date());
+            }
+            return zone != null && !local.atZone(zone).toInstant().equals(wanted.instant());
+        } catch (java.time.DateTimeException e) {
+            return false;
+        }
+    }
+
+    /** Text as a reader sees it: Graph gives a text body back as an HTML document (with a style block in its head). */
+    private static String plain(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.replaceAll("(?is)<(head|style|script)\\b.*?</\\1>", " ").replaceAll("(?s)<[^>]*>", " ").replace("&nbsp;", " ")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+                .replaceAll("\\s+", " ").strip();
+    }
+
+    private static String lower(String address) {
+        return address == null ? null : address.toLowerCase(java.util.Locale.ROOT);
     }
 
     WrittenEvent update(String accessToken, String calendarId, String externalId, EventDraft draft) {

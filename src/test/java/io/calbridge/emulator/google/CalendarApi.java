@@ -73,7 +73,7 @@ final class CalendarApi implements HttpFront.Handler {
         if (route == null) {
             throw GoogleApiException.notFound();
         }
-        applyFault(faults, route.name());
+        Fault lostReply = applyFaultBefore(faults, route.name());
         OAuthServer.Grant grant = oauth.authenticate(request.header("Authorization"));
         if (enforceScopes.getAsBoolean() && !grant.hasAnyScope(route.scopes())) {
             throw new GoogleApiException(403, "global", "insufficientPermissions", "Request had insufficient authentication scopes.")
@@ -83,15 +83,29 @@ final class CalendarApi implements HttpFront.Handler {
         if (account == null) {
             throw GoogleApiException.notFound();
         }
-        return route.action().apply(new Call(request, account, path));
+        Reply reply = route.action().apply(new Call(request, account, path));
+        if (lostReply != null) {
+            throw lostReply.status() == Fault.DROPPED ? new HttpFront.DropConnection() : lostReply.toException();
+        }
+        return reply;
     }
 
     /** Counts the call, then fails or delays it if a fault is armed for the method. Shared with the OAuth endpoints. */
     static void applyFault(Faults faults, String method) {
+        if (applyFaultBefore(faults, method) != null) {
+            throw new IllegalStateException("a fault after applying is for Calendar API methods only, not " + method);
+        }
+    }
+
+    /** As {@link #applyFault}, but a fault to answer once the method was carried out is returned instead. */
+    private static Fault applyFaultBefore(Faults faults, String method) {
         faults.count(method);
         Fault fault = faults.next(method);
         if (fault == null) {
-            return;
+            return null;
+        }
+        if (fault.applied()) {
+            return fault;
         }
         if (!fault.delay().isZero()) {
             sleep(fault.delay());
@@ -99,6 +113,7 @@ final class CalendarApi implements HttpFront.Handler {
         if (fault.status() != 0) {
             throw fault.toException();
         }
+        return null;
     }
 
     private Route route(String method, List<String> s) {

@@ -37,7 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * POST   /_control/calendars/{id}/events/{eventId}/cancel-instance   {"originalStart"} or {"originalDate"} → {"id"}
  * DELETE /_control/calendars/{id}/events/{eventId}
  * POST   /_control/calendars/{id}/expire-sync-tokens
- * POST   /_control/faults        {"method", "fault": rateLimitExceeded|userRateLimitExceeded|tooManyRequests|backendError|unavailable|slow,
+ * POST   /_control/faults        {"method", "fault": rateLimitExceeded|userRateLimitExceeded|tooManyRequests|backendError|unavailable|slow
+ *                                  |unavailableAfterApplying|connectionDroppedAfterApplying,
  *                                  "times"? | "percent"?, "retryAfterSeconds"?, "delayMillis"?}
  * DELETE /_control/faults
  * GET    /_control/calls                                                           → {"events.list": 3, ...}
@@ -178,6 +179,8 @@ final class ControlApi implements HttpFront.Handler {
             case "tooManyRequests" -> Fault.tooManyRequests(Duration.ofSeconds(body.path("retryAfterSeconds").asLong(1)));
             case "backendError" -> Fault.backendError();
             case "unavailable" -> Fault.unavailable();
+            case "unavailableAfterApplying" -> Fault.unavailableAfterApplying();
+            case "connectionDroppedAfterApplying" -> Fault.connectionDroppedAfterApplying();
             case "slow" -> Fault.slow(Duration.ofMillis(body.path("delayMillis").asLong(1000)));
             default -> throw new IllegalArgumentException("unknown fault " + body.get("fault"));
         };

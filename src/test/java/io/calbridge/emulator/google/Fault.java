@@ -11,11 +11,21 @@ import java.util.Objects;
  * @param reason     Google's error reason ({@code rateLimitExceeded}, {@code backendError}, ...)
  * @param retryAfter sent as a {@code Retry-After} header in whole seconds when not null
  * @param delay      how long to wait before answering (zero for none)
+ * @param applied    whether the method is carried out before the failure is answered (a reply lost on its way back,
+ *                   so the client cannot know the write happened); with status {@link #DROPPED} the connection
+ *                   closes without any reply
  */
-public record Fault(int status, String reason, Duration retryAfter, Duration delay) {
+public record Fault(int status, String reason, Duration retryAfter, Duration delay, boolean applied) {
+
+    /** The status of a reply that never comes: the connection is closed instead. */
+    public static final int DROPPED = -1;
 
     public Fault {
         Objects.requireNonNull(delay, "delay");
+    }
+
+    public Fault(int status, String reason, Duration retryAfter, Duration delay) {
+        this(status, reason, retryAfter, delay, false);
     }
 
     /** 403 {@code rateLimitExceeded} (domain usageLimits), Google's usual per-user rate limit answer. */
@@ -48,7 +58,17 @@ public record Fault(int status, String reason, Duration retryAfter, Duration del
         return new Fault(401, "authError", null, Duration.ZERO);
     }
 
-    /** The normal reply, but only after the given delay. */
+    /** The write is carried out, but the answer is 503 {@code backendError}: its reply was lost behind Google's front end. */
+    public static Fault unavailableAfterApplying() {
+        return new Fault(503, "backendError", null, Duration.ZERO, true);
+    }
+
+    /** The write is carried out, then the connection closes before any reply (a network failure on the way back). */
+    public static Fault connectionDroppedAfterApplying() {
+        return new Fault(DROPPED, null, null, Duration.ZERO, true);
+    }
+
+        /** The normal reply, but only after the given delay. */
     public static Fault slow(Duration delay) {
         return new Fault(0, null, null, delay);
     }

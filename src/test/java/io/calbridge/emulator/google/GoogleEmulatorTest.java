@@ -1,6 +1,7 @@
 package io.calbridge.emulator.google;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.javanet.NetHttpTransport;
@@ -144,6 +145,21 @@ class GoogleEmulatorTest {
             Answer refused = send("POST", "/calendar/v3/calendars/primary/events", body.replaceFirst("\\{", "{\"id\":\"" + bad + "\","));
             assertThat(refused.status()).as(bad).isEqualTo(400);
         }
+    }
+
+    @Test
+    void aWriteWhoseReplyIsLostIsAppliedSoItsRepeatUnderTheSameIdIs409Duplicate() throws Exception {
+        String body = timedEvent("Lost reply", "2026-03-03T10:00:00Z", "2026-03-03T11:00:00Z").replaceFirst("\\{", "{\"id\":\"lostrep0001\",");
+        google.failNext("events.insert", 1, Fault.connectionDroppedAfterApplying());
+        assertThatThrownBy(() -> send("POST", "/calendar/v3/calendars/primary/events", body)).isInstanceOf(IOException.class);
+        assertThat(get("/calendar/v3/calendars/primary/events/lostrep0001").json().path("summary").asString()).isEqualTo("Lost reply");
+
+        google.failNext("events.delete", 1, Fault.unavailableAfterApplying());
+        assertThat(send("DELETE", "/calendar/v3/calendars/primary/events/lostrep0001", null).status()).isEqualTo(503);
+        assertThat(get("/calendar/v3/calendars/primary/events/lostrep0001").json().path("status").asString()).isEqualTo("cancelled");
+        Answer again = send("POST", "/calendar/v3/calendars/primary/events", body);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.reason()).isEqualTo("duplicate");
     }
 
     @Test

@@ -148,6 +148,13 @@ final class HttpFront {
 
     /** What clients sent (method, URI, body; never headers), newest last, for tests that check what left calbridge. */
     private final java.util.concurrent.ConcurrentLinkedDeque<String> received = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** Thrown by a handler to close the connection without any reply (the reply lost in the network). */
+    static final class DropConnection extends RuntimeException {
+        DropConnection() {
+            super("connection dropped", null, false, false);
+        }
+    }
+
     private static final int RECEIVED_KEPT = 50_000;
 
     private void record(Request request) throws IOException {
@@ -207,6 +214,8 @@ final class HttpFront {
                 if (reply == null) {
                     reply = Reply.error(GoogleApiException.notFound());
                 }
+            } catch (DropConnection e) {
+                return; // closing the exchange before any reply was sent closes the connection
             } catch (GoogleApiException e) {
                 reply = Reply.error(e);
             } catch (IllegalArgumentException | java.time.DateTimeException e) {

@@ -37,7 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * POST   /_control/settings   {"autoApprove"?, "accessTokenLifetimeSeconds"?, "defaultAccount"?, "revokeRotatedRefreshTokens"?, "rateLimitPerMinute"?}
  * POST   /_control/clients    {"clientId", "clientSecret"?, "redirectUris"?}
  * POST   /_control/expire-access-tokens
- * POST   /_control/faults     {"operation", "fault": throttled|tooManyRequests|serviceUnavailable|gatewayTimeout|internalError|invalidToken|slow,
+ * POST   /_control/faults     {"operation", "fault": throttled|tooManyRequests|serviceUnavailable|gatewayTimeout|internalError|invalidToken|slow
+ *                               |gatewayTimeoutAfterApplying|connectionDroppedAfterApplying,
  *                               "times"? | "percent"?, "retryAfterSeconds"?, "delayMillis"?, "account"? (times only: that account's calls)}
  * DELETE /_control/faults
  * GET    /_control/calls                                              → {"events.delta": 3, ...}
@@ -208,6 +209,8 @@ final class ControlApi implements HttpFront.Handler {
             case "gatewayTimeout" -> Fault.gatewayTimeout(retryAfter);
             case "internalError" -> Fault.internalError();
             case "invalidToken" -> Fault.invalidToken();
+            case "gatewayTimeoutAfterApplying" -> Fault.gatewayTimeoutAfterApplying();
+            case "connectionDroppedAfterApplying" -> Fault.connectionDroppedAfterApplying();
             case "slow" -> Fault.slow(Duration.ofMillis(body.path("delayMillis").asLong(1000)));
             default -> throw new IllegalArgumentException("unknown fault " + body.get("fault"));
         };

@@ -11,11 +11,21 @@ import java.util.Objects;
  * @param code       Graph's error code (ApplicationThrottled, TooManyRequests, ServiceNotAvailable, ...)
  * @param retryAfter sent as {@code Retry-After} in whole seconds when not null
  * @param delay      how long to wait before answering
+ * @param applied    whether the operation is carried out before the failure is answered (a reply lost on its way
+ *                   back: the reason Graph's {@code transactionId} exists); with status {@link #DROPPED} the
+ *                   connection closes without any reply
  */
-public record Fault(int status, String code, Duration retryAfter, Duration delay) {
+public record Fault(int status, String code, Duration retryAfter, Duration delay, boolean applied) {
+
+    /** The status of a reply that never comes: the connection is closed instead. */
+    public static final int DROPPED = -1;
 
     public Fault {
         Objects.requireNonNull(delay, "delay");
+    }
+
+    public Fault(int status, String code, Duration retryAfter, Duration delay) {
+        this(status, code, retryAfter, delay, false);
     }
 
     /** 429 ApplicationThrottled, Outlook's throttling answer, with Retry-After. */
@@ -46,6 +56,19 @@ public record Fault(int status, String code, Duration retryAfter, Duration delay
     /** 401 InvalidAuthenticationToken: Graph refuses the access token, however fresh. */
     public static Fault invalidToken() {
         return new Fault(401, "InvalidAuthenticationToken", null, Duration.ZERO);
+    }
+
+    /**
+     * The write is carried out, but its reply is lost: the gateway answers 504 (Graph's documented answer when the
+     * backend did not reply in time), so the client cannot know it was applied.
+     */
+    public static Fault gatewayTimeoutAfterApplying() {
+        return new Fault(504, "UnknownError", null, Duration.ZERO, true);
+    }
+
+    /** The write is carried out, then the connection closes before any reply (a network failure on the way back). */
+    public static Fault connectionDroppedAfterApplying() {
+        return new Fault(DROPPED, null, null, Duration.ZERO, true);
     }
 
     /** The normal reply after a delay. */

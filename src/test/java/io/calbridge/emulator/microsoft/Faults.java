@@ -93,14 +93,24 @@ final class Faults {
     /** Counts the call, then answers its fault if one is due (a slow fault waits and lets the call go on). */
     void apply(String operation, boolean identityEndpoint) {
         count(operation);
-        inject(operation, identityEndpoint, null);
+        Fault late = inject(operation, identityEndpoint, null);
+        if (late != null) {
+            throw new IllegalStateException("a fault after applying is for Graph writes only, not " + operation);
+        }
     }
 
-    /** Answers the operation's fault if one is due (for the calling account, null if unknown), without counting the call. */
-    void inject(String operation, boolean identityEndpoint, String account) {
+    /**
+     * Answers the operation's fault if one is due (for the calling account, null if unknown), without counting the
+     * call; a fault to answer after the operation was carried out ({@link Fault#applied()}) is returned instead, for
+     * {@link #answerAfterApplying}.
+     */
+    Fault inject(String operation, boolean identityEndpoint, String account) {
         Fault fault = next(operation, account);
         if (fault == null) {
-            return;
+            return null;
+        }
+        if (fault.applied()) {
+            return fault;
         }
         if (!fault.delay().isZero()) {
             try {
@@ -112,5 +122,11 @@ final class Faults {
         if (fault.status() != 0) {
             throw fault.toException(identityEndpoint);
         }
+        return null;
+    }
+
+    /** The lost reply of an operation already carried out: its fault's answer, or a dropped connection. */
+    static RuntimeException answerAfterApplying(Fault fault) {
+        return fault.status() == Fault.DROPPED ? new HttpFront.DropConnection() : fault.toException(false);
     }
 }

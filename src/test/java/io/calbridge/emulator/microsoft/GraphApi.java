@@ -120,8 +120,12 @@ final class GraphApi implements HttpFront.Handler {
         }
         try {
             // injected faults run inside the mailbox's concurrency slot, so a slow reply holds it as a slow Graph would
-            faults.inject(route.operation(), false, account);
-            return run(request, route, grant, mailbox);
+            Fault lostReply = faults.inject(route.operation(), false, account);
+            Reply reply = run(request, route, grant, mailbox);
+            if (lostReply != null) {
+                throw Faults.answerAfterApplying(lostReply);
+            }
+            return reply;
         } finally {
             if (acquired) {
                 mailbox.concurrency.release();

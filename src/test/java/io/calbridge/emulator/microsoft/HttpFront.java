@@ -133,6 +133,13 @@ final class HttpFront {
         }
     }
 
+    /** Thrown by a handler to close the connection without any reply (the reply lost in the network). */
+    static final class DropConnection extends RuntimeException {
+        DropConnection() {
+            super("connection dropped", null, false, false);
+        }
+    }
+
     private static final int RECEIVED_KEPT = 50_000;
 
     private final HttpServer server;
@@ -203,6 +210,8 @@ final class HttpFront {
                 if (reply == null) {
                     reply = Reply.error(GraphException.graph(404, "UnknownError", "Not found: " + request.path));
                 }
+            } catch (DropConnection e) {
+                return; // closing the exchange before any reply was sent closes the connection
             } catch (GraphException e) {
                 reply = Reply.error(e);
             } catch (IllegalArgumentException | java.time.DateTimeException e) {

@@ -1,6 +1,7 @@
 package io.calbridge.emulator.microsoft;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -304,6 +305,23 @@ class MicrosoftEmulatorTest {
         assertThat(second.json().path("id").asString()).isEqualTo(first.json().path("id").asString());
         assertThat(second.json().path("transactionId").asString()).isEqualTo("tx-42");
         assertThat(microsoft.storedEventIds(WORK, calendarId)).hasSize(1);
+    }
+
+    @Test
+    void aCreateWhoseReplyIsLostIsAppliedAndItsRepeatWithTheSameTransactionIdReturnsThatEvent() throws Exception {
+        String url = microsoft.graphBaseUrl() + "/me/calendars/" + enc(calendarId) + "/events";
+        String body = event("Lost reply", "2026-12-04T09:00:00", "2026-12-04T09:30:00", "UTC").replace("}}", "},\"transactionId\":\"tx-lost\"}");
+        microsoft.failNext("events.create", 1, Fault.connectionDroppedAfterApplying());
+        assertThatThrownBy(() -> post(url, token, body, Map.of())).isInstanceOf(IOException.class);
+        assertThat(microsoft.storedEventIds(WORK, calendarId)).hasSize(1);
+
+        microsoft.failNext("events.create", 1, Fault.gatewayTimeoutAfterApplying());
+        Answer timedOut = post(url, token, body, Map.of());
+        assertThat(timedOut.status()).isEqualTo(504);
+        Answer repeated = post(url, token, body, Map.of());
+        assertThat(repeated.status()).isEqualTo(201);
+        assertThat(repeated.json().path("subject").asString()).isEqualTo("Lost reply");
+        assertThat(microsoft.storedEventIds(WORK, calendarId)).containsExactly(repeated.json().path("id").asString());
     }
 
     @Test
