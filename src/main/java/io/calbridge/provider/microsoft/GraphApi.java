@@ -2,16 +2,23 @@ package io.calbridge.provider.microsoft;
 
 import com.microsoft.graph.core.requests.BaseGraphRequestAdapter;
 import com.microsoft.graph.core.requests.GraphClientFactory;
+import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.RequestHeaders;
+import com.microsoft.kiota.RequestInformation;
 import com.microsoft.kiota.RequestOption;
 import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParsableFactory;
+import io.calbridge.provider.ProviderException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import okhttp3.Interceptor;
@@ -109,6 +116,20 @@ final class GraphApi {
             return call.get();
         } catch (RuntimeException e) {
             throw errors.translate(operation, e);
+        }
+    }
+
+    /**
+     * Sends a request the SDK built and reads the answer's JSON with Jackson; a failure comes as the SDK's own error
+     * ({@link ODataError}, or an {@link ApiException} with the status), for {@link MicrosoftErrors}.
+     */
+    JsonNode json(GraphServiceClient client, RequestInformation request) {
+        HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
+        errors.put("XXX", ODataError::createFromDiscriminatorValue);
+        try (InputStream body = client.getRequestAdapter().sendPrimitive(request, errors, InputStream.class)) {
+            return body == null ? null : JSON.readTree(body);
+        } catch (IOException | JacksonException e) {
+            throw new ProviderException.Transient("Microsoft Graph's answer could not be read: " + e.getMessage(), e);
         }
     }
 

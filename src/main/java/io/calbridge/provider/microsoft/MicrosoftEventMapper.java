@@ -1,12 +1,8 @@
 package io.calbridge.provider.microsoft;
 
 import com.microsoft.graph.models.DateTimeTimeZone;
-import com.microsoft.graph.models.EmailAddress;
 import com.microsoft.graph.models.Event;
-import com.microsoft.graph.models.EventType;
-import com.microsoft.graph.models.FreeBusyStatus;
 import com.microsoft.graph.models.ResponseStatus;
-import com.microsoft.graph.models.ResponseType;
 import io.calbridge.provider.Attendee;
 import io.calbridge.provider.EventTime;
 import io.calbridge.provider.RemoteEvent;
@@ -18,16 +14,17 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
- * Graph's event resource (as the delta of a calendar view sends it) to the port's {@link RemoteEvent}.
+ * Graph's event resource, as the delta of a calendar view sends it (JSON, read by Jackson: see
+ * {@link MicrosoftCalendarProvider#changes}), to the port's {@link RemoteEvent}.
  *
  * <p>Graph expands series for a calendar view: every single instance, occurrence and exception arrives as its own
  * item with its own id, and is stored as a standalone event ({@code recurrenceRule} and {@code recurringEventId}
  * stay {@code null}); a cancelled occurrence arrives as {@code @removed}. An occurrence carries only
  * {@code id}, {@code type}, {@code seriesMasterId}, {@code start} and {@code end}: its other fields are taken from the
- * series master (see {@link #completedFrom}).
+ * series master (see {@link #needsMaster}).
  *
  * <p>Reading is tolerant: every field may be missing. {@code showAs} free is transparent, every other value busy;
  * {@code isCancelled} is cancelled; the owner's {@code responseStatus} becomes {@code selfResponse}. Times: the
@@ -46,18 +43,12 @@ final class MicrosoftEventMapper {
     private MicrosoftEventMapper() {
     }
 
-    /** Whether a delta item is a removal: the key alone tells; its value is an untyped object ({@code {"reason": ...}}). */
-    static boolean removed(Event event) {
-        Map<String, Object> extra = event.getAdditionalData();
-        return extra != null && extra.containsKey(REMOVED);
-    }
-
     /**
      * An instance of a series that came with its times only (an occurrence; Graph stores no item for it): it needs its
      * series master's fields. An exception is stored on its own and arrives complete.
      */
-    static boolean needsMaster(Event event) {
-        return event.getSeriesMasterId() != null && event.getSubject() == null && event.getType() != EventType.Exception;
+    static boolean needsMaster(JsonNode item) {
+        return text(item, "seriesMasterId") != null && !item.has("subject") && !"exception".equals(text(item, "type"));
     }
 
     static RemoteEvent removedEvent(String externalId, String calendarId) {
@@ -65,45 +56,51 @@ final class MicrosoftEventMapper {
                 null, null, null, null);
     }
 
-    static RemoteEvent toRemote(Event event, String calendarId) {
-        return toRemote(event, null, calendarId);
+    static RemoteEvent toRemote(JsonNode item, String calendarId) {
+        return toRemote(item, null, calendarId);
     }
 
     /**
      * @param master the series master for an occurrence that carries only its times, or {@code null}: fields the item
      *               lacks are taken from it
      */
-    static RemoteEvent toRemote(Event event, Event master, String calendarId) {
-        if (removed(event)) {
-            return removedEvent(event.getId(), calendarId);
+    static RemoteEvent toRemote(JsonNode item, JsonNode master, String calendarId) {
+        String id = text(item, "id");
+        if (item.has(REMOVED)) {
+            return removedEvent(id, calendarId);
         }
-        Event fields = master == null ? event : master;
-        boolean allDay = Boolean.TRUE.equals(first(event.getIsAllDay(), fields.getIsAllDay()));
-        String startZone = first(event.getOriginalStartTimeZone(), fields.getOriginalStartTimeZone());
-        String endZone = first(event.getOriginalEndTimeZone(), fields.getOriginalEndTimeZone(), startZone);
-        boolean cancelled = Boolean.TRUE.equals(first(event.getIsCancelled(), fields.getIsCancelled()));
-        FreeBusyStatus showAs = first(event.getShowAs(), fields.getShowAs());
-        ResponseStatus own = first(event.getResponseStatus(), fields.getResponseStatus());
-        List<com.microsoft.graph.models.Attendee> graphAttendees = first(event.getAttendees(), fields.getAttendees());
-        String etag = first(text(event.getAdditionalData() == null ? null : event.getAdditionalData().get(ETAG)), event.getChangeKey());
+        JsonNode fields = master == null ? item : master;
+        boolean allDay = bool(field(item, fields, "isAllDay"));
+        String startZone = text(field(item, fields, "originalStartTimeZone"));
+        String endZone = first(text(field(item, fields, "originalEndTimeZone")), startZone);
+        String etag = first(text(item, ETAG), text(item, "changeKey"));
         return new RemoteEvent(
-                event.getId(),
+                id,
                 calendarId,
-                cancelled ? CANCELLED : CONFIRMED,
-                first(event.getSubject(), fields.getSubject()),
-                description(event.getBody() != null ? event : fields),
-                location(event.getLocation() != null ? event : fields),
-                time(event.getStart(), allDay, startZone),
-                time(event.getEnd(), allDay, endZone),
-                showAs == FreeBusyStatus.Free,
-                response(own),
-                attendees(graphAttendees),
+                bool(field(item, fields, "isCancelled")) ? CANCELLED : CONFIRMED,
+                text(field(item, fields, "subject")),
+                blankless(text(field(item, fields, "body").path("content"))),
+                blankless(text(field(item, fields, "location").path("displayName"))),
+                time(item.path("start"), allDay, startZone),
+                time(item.path("end"), allDay, endZone),
+                "free".equals(text(field(item, fields, "showAs"))),
+                response(text(field(item, fields, "responseStatus").path("response"))),
+                attendees(field(item, fields, "attendees")),
                 null,
                 null,
                 null,
-                meetingUrl(event.getOnlineMeeting() != null || event.getOnlineMeetingUrl() != null ? event : fields),
-                first(event.getWebLink(), fields.getWebLink()),
+                meetingUrl(text(field(item, fields, "onlineMeeting").path("joinUrl")), text(field(item, fields, "onlineMeetingUrl"))),
+                text(field(item, fields, "webLink")),
                 etag);
+    }
+
+    private static EventTime time(JsonNode time, boolean allDay, String originalZone) {
+        return time(text(time, "dateTime"), text(time, "timeZone"), allDay, originalZone);
+    }
+
+    /** A start or end as the SDK's model holds it (free/busy reads the calendar view through the SDK). */
+    static EventTime time(DateTimeTimeZone time, boolean allDay, String originalZone) {
+        return time == null ? null : time(time.getDateTime(), time.getTimeZone(), allDay, originalZone);
     }
 
     /**
@@ -111,17 +108,17 @@ final class MicrosoftEventMapper {
      * own zone, if Graph names one that maps to IANA, is kept as the time's zone. All-day: the date, which is the
      * local date at midnight, also when Graph presented the midnight in another zone.
      */
-    static EventTime time(DateTimeTimeZone time, boolean allDay, String originalZone) {
-        if (time == null || time.getDateTime() == null) {
+    private static EventTime time(String dateTime, String timeZone, boolean allDay, String originalZone) {
+        if (dateTime == null) {
             return null;
         }
         LocalDateTime local;
         try {
-            local = LocalDateTime.parse(time.getDateTime().trim().replace(' ', 'T').replaceFirst("Z$", ""));
+            local = LocalDateTime.parse(dateTime.trim().replace(' ', 'T').replaceFirst("Z$", ""));
         } catch (DateTimeException e) {
             return null;
         }
-        ZoneId given = MicrosoftTimeZones.zone(time.getTimeZone());
+        ZoneId given = MicrosoftTimeZones.zone(timeZone);
         if (given == null) {
             given = ZoneOffset.UTC; // Graph's own default for times
         }
@@ -137,68 +134,66 @@ final class MicrosoftEventMapper {
 
     /** The owner's answer in calbridge's words; {@code null} when there is none to tell (no meeting, organizer). */
     static String response(ResponseStatus status) {
-        if (status == null || status.getResponse() == null) {
-            return null;
-        }
-        ResponseType response = status.getResponse();
-        if (response == ResponseType.Declined) {
-            return "declined";
-        }
-        if (response == ResponseType.Accepted) {
-            return "accepted";
-        }
-        if (response == ResponseType.TentativelyAccepted) {
-            return "tentative";
-        }
-        if (response == ResponseType.NotResponded) {
-            return "needsAction";
-        }
-        return null; // none, organizer
+        return status == null || status.getResponse() == null ? null : response(status.getResponse().getValue());
     }
 
-    private static List<Attendee> attendees(List<com.microsoft.graph.models.Attendee> graph) {
-        List<Attendee> result = new ArrayList<>();
-        if (graph == null) {
-            return result;
+    /** Graph's {@code responseType} value ({@code tentativelyAccepted}, ...) in calbridge's words. */
+    private static String response(String graphResponse) {
+        if (graphResponse == null) {
+            return null;
         }
-        for (com.microsoft.graph.models.Attendee attendee : graph) {
-            EmailAddress address = attendee.getEmailAddress();
-            if (address == null || (address.getAddress() == null && address.getName() == null)) {
+        return switch (graphResponse) {
+            case "declined" -> "declined";
+            case "accepted" -> "accepted";
+            case "tentativelyAccepted" -> "tentative";
+            case "notResponded" -> "needsAction";
+            default -> null; // none, organizer
+        };
+    }
+
+    private static List<Attendee> attendees(JsonNode attendees) {
+        List<Attendee> result = new ArrayList<>();
+        for (JsonNode attendee : attendees) {
+            String name = text(attendee.path("emailAddress"), "name");
+            String address = text(attendee.path("emailAddress"), "address");
+            if (name == null && address == null) {
                 continue;
             }
-            String response = response(attendee.getStatus());
-            result.add(new Attendee(address.getName(), address.getAddress(), response == null ? "needsAction" : response, false));
+            String response = response(text(attendee.path("status"), "response"));
+            result.add(new Attendee(name, address, response == null ? "needsAction" : response, false));
         }
         return result;
     }
 
-    /** The body's text; HTML as Graph sends it (calbridge shows descriptions as given, as for Google). */
-    private static String description(Event event) {
-        if (event.getBody() == null || event.getBody().getContent() == null || event.getBody().getContent().isBlank()) {
-            return null;
-        }
-        return event.getBody().getContent();
-    }
-
-    private static String location(Event event) {
-        if (event.getLocation() == null || event.getLocation().getDisplayName() == null || event.getLocation().getDisplayName().isBlank()) {
-            return null;
-        }
-        return event.getLocation().getDisplayName();
-    }
-
     /** The Teams (or other) join link: {@code onlineMeeting.joinUrl}, else the older {@code onlineMeetingUrl}. */
     static String meetingUrl(Event event) {
-        if (event.getOnlineMeeting() != null && event.getOnlineMeeting().getJoinUrl() != null
-                && !event.getOnlineMeeting().getJoinUrl().isBlank()) {
-            return event.getOnlineMeeting().getJoinUrl();
-        }
-        String legacy = event.getOnlineMeetingUrl();
-        return legacy == null || legacy.isBlank() ? null : legacy;
+        return meetingUrl(event.getOnlineMeeting() == null ? null : event.getOnlineMeeting().getJoinUrl(), event.getOnlineMeetingUrl());
     }
 
-    private static String text(Object value) {
-        return value instanceof String s && !s.isBlank() ? s : null;
+    private static String meetingUrl(String joinUrl, String legacy) {
+        return first(blankless(joinUrl), blankless(legacy));
+    }
+
+    /** The item's field, else the series master's (an occurrence carries its times only). */
+    private static JsonNode field(JsonNode item, JsonNode fields, String name) {
+        JsonNode own = item.path(name);
+        return own.isMissingNode() || own.isNull() ? fields.path(name) : own;
+    }
+
+    private static String text(JsonNode node, String name) {
+        return text(node.path(name));
+    }
+
+    private static String text(JsonNode value) {
+        return value.isString() ? value.asString() : null;
+    }
+
+    private static boolean bool(JsonNode value) {
+        return value.isBoolean() && value.booleanValue();
+    }
+
+    private static String blankless(String text) {
+        return text == null || text.isBlank() ? null : text;
     }
 
     @SafeVarargs

@@ -4,6 +4,9 @@ import io.calbridge.provider.TimeZones;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Outlook's time-zone names to IANA zones. Outlook reports Windows names ({@code W. Europe Standard Time}), IANA
@@ -16,12 +19,26 @@ final class MicrosoftTimeZones {
     private MicrosoftTimeZones() {
     }
 
+    /** Names seen, resolved: a sync asks for every event's zones; custom names could be many, hence the bound. */
+    private static final Map<String, Optional<ZoneId>> RESOLVED = new ConcurrentHashMap<>();
+    private static final int MOST_RESOLVED = 2_000;
+
     /** The IANA zone for an Outlook zone name, or {@code null} when it names none (blank, custom, unknown). */
     static ZoneId zone(String outlookName) {
         if (outlookName == null || outlookName.isBlank()) {
             return null;
         }
-        String name = outlookName.trim();
+        Optional<ZoneId> known = RESOLVED.get(outlookName);
+        if (known == null) {
+            known = Optional.ofNullable(resolve(outlookName.trim()));
+            if (RESOLVED.size() < MOST_RESOLVED) {
+                RESOLVED.put(outlookName, known);
+            }
+        }
+        return known.orElse(null);
+    }
+
+    private static ZoneId resolve(String name) {
         if (name.equalsIgnoreCase("UTC") || name.equalsIgnoreCase("tzone://Microsoft/Utc") || name.equalsIgnoreCase("Coordinated Universal Time")) {
             return ZoneOffset.UTC;
         }
