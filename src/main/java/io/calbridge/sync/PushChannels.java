@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -66,7 +67,7 @@ class PushChannels {
         this.clock = clock;
     }
 
-    /** Opens a channel for the calendar unless a live one exists; replaces one that expires soon. */
+    /** Opens a channel for the calendar unless a live one exists; renews (or replaces) one that expires soon. */
     void ensureWatching(Connection connection, CalendarProvider provider, String calendarId) {
         ensureWatching(connection, provider, calendarId, null);
     }
@@ -88,7 +89,14 @@ class PushChannels {
         if (existing.stream().anyMatch(c -> c.expiresAt().isAfter(now.plus(RENEW_BEFORE)))) {
             return;
         }
-        open(connection, provider, calendarId, existing);
+        // a channel that is still live is renewed in place where the provider can (no gap, no second channel)
+        Optional<NotificationChannel> live = existing.stream().filter(c -> c.expiresAt().isAfter(now))
+                .max(Comparator.comparing(NotificationChannel::expiresAt));
+        if (live.isPresent() && existing.size() == 1) {
+            renewOrReopen(connection, provider, live.get());
+        } else {
+            open(connection, provider, calendarId, existing);
+        }
     }
 
     /** Opens a new channel for the calendar, then stops {@code replaced}. */

@@ -8,24 +8,21 @@ import io.calbridge.testing.Api.Response;
 import io.calbridge.testing.Await;
 import io.calbridge.testing.Connect;
 import io.calbridge.testing.MicrosoftEmulators;
+import io.calbridge.testing.MovableClock;
 import io.calbridge.testing.RunningCalbridge;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -51,30 +48,6 @@ class DeltaWindowReanchorTest {
     private static final MovableClock CLOCK = new MovableClock();
     private static MicrosoftGraphEmulator microsoft;
     private static RunningCalbridge app;
-
-    /** The system clock, plus however far the test has moved it. */
-    static final class MovableClock extends Clock {
-        private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
-
-        void advance(Duration by) {
-            offset.updateAndGet(current -> current.plus(by));
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("calbridge's clock is UTC");
-        }
-    }
 
     @TestConfiguration(proxyBeanMethods = false)
     static class MovableClockConfig {
@@ -238,21 +211,7 @@ class DeltaWindowReanchorTest {
 
     /** Connects {@code account} through the emulator's consent page and waits for the first sync. */
     private static UUID connect(String user, String account) {
-        Caller caller = Caller.service(user);
-        String hint = URLEncoder.encode(account, StandardCharsets.UTF_8);
-        String authorizationUrl = new Connect(app.api()).authorize("microsoft", caller, null) + "&login_hint=" + hint;
-        Response page = app.api().get(authorizationUrl, Caller.anonymous());
-        Matcher request = Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(page.body());
-        assertThat(request.find()).as(page.toString()).isTrue();
-        Response consent = app.api().send("POST", authorizationUrl, Caller.anonymous(), "request=" + request.group(1)
-                + "&decision=allow&login_hint=" + hint, "application/x-www-form-urlencoded");
-        assertThat(consent.status()).as(consent.toString()).isEqualTo(302);
-        Response done = app.api().get(consent.header("Location"), Caller.anonymous());
-        assertThat(done.status()).as(done.toString()).isEqualTo(200);
-        UUID id = UUID.fromString(done.json().path("connectionId").asText());
-        Await.until("the first sync", PATIENCE,
-                () -> "SUCCESS".equals(app.api().get("/api/v1/connections/" + id, caller).json().path("lastSyncOutcome").asText(null)));
-        return id;
+        return new Connect(app.api()).connectMicrosoft(Caller.service(user), account);
     }
 
     /** The user's events from 30 days before to 120 days after the real now (the moved clock's windows lie inside). */

@@ -12,8 +12,6 @@ import io.calbridge.testing.MicrosoftEmulators;
 import io.calbridge.testing.RunningCalbridge;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -206,21 +202,7 @@ class MicrosoftEndToEndTest {
 
     /** Connects {@code account} through the emulator's consent page and waits for the first sync. */
     private static UUID connect(String user, String account) {
-        Caller caller = Caller.service(user);
-        String authorizationUrl = new Connect(app.api()).authorize("microsoft", caller, null) + "&login_hint="
-                + URLEncoder.encode(account, StandardCharsets.UTF_8);
-        Response page = app.api().get(authorizationUrl, Caller.anonymous());
-        Matcher request = Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(page.body());
-        assertThat(request.find()).as(page.toString()).isTrue();
-        Response consent = app.api().send("POST", authorizationUrl, Caller.anonymous(), "request=" + request.group(1)
-                + "&decision=allow&login_hint=" + URLEncoder.encode(account, StandardCharsets.UTF_8), "application/x-www-form-urlencoded");
-        assertThat(consent.status()).as(consent.toString()).isEqualTo(302);
-        Response done = app.api().get(consent.header("Location"), Caller.anonymous());
-        assertThat(done.status()).as(done.toString()).isEqualTo(200);
-        UUID id = UUID.fromString(done.json().path("connectionId").asText());
-        Await.until("the first sync", Duration.ofSeconds(60),
-                () -> "SUCCESS".equals(app.api().get("/api/v1/connections/" + id, caller).json().path("lastSyncOutcome").asText(null)));
-        return id;
+        return new Connect(app.api()).connectMicrosoft(Caller.service(user), account);
     }
 
     private static List<JsonNode> events(String user) {
