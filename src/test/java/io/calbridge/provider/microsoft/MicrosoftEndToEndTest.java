@@ -90,6 +90,41 @@ class MicrosoftEndToEndTest {
     }
 
     @Test
+    void aSeriesArrivesAsItsOccurrencesThenOneCancelledAndOneMovedInOutlookShowAfterTheNextPull() {
+        String account = workAccount();
+        String calendar = microsoft.defaultCalendarId(account);
+        java.time.LocalDate firstDay = TOMORROW.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        String master = microsoft.createEvent(account, calendar, """
+                {"subject": "Weekly coaching", "start": {"dateTime": "%sT10:00:00", "timeZone": "UTC"},
+                 "end": {"dateTime": "%sT11:00:00", "timeZone": "UTC"},
+                 "recurrence": {"pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["%s"]},
+                                "range": {"type": "numbered", "startDate": "%s", "numberOfOccurrences": 4}}}"""
+                .formatted(firstDay, firstDay, firstDay.getDayOfWeek().name().toLowerCase(java.util.Locale.ROOT), firstDay));
+        String user = "ms-" + UUID.randomUUID();
+        UUID connection = connect(user, account);
+        Instant firstStart = firstDay.atTime(10, 0).toInstant(java.time.ZoneOffset.UTC);
+        assertThat(starts(user, "Weekly coaching")).as("four occurrences, each with the master's subject").hasSize(4)
+                .contains(firstStart.toString(), firstStart.plus(Duration.ofDays(14)).toString());
+
+        microsoft.cancelOccurrence(account, master, firstStart.plus(Duration.ofDays(7)));
+        Instant movedTo = firstStart.plus(Duration.ofDays(14)).plus(Duration.ofHours(3));
+        microsoft.moveOccurrence(account, master, firstStart.plus(Duration.ofDays(14)), movedTo, movedTo.plus(Duration.ofHours(1)));
+        Response sync = app.api().post("/api/v1/connections/" + connection + "/sync", Caller.service(user), null);
+        assertThat(sync.status()).as(sync.toString()).isIn(200, 202);
+
+        Await.until("the cancelled occurrence leaves and the moved one moves", PATIENCE,
+                () -> starts(user, "Weekly coaching").size() == 3 && starts(user, "Weekly coaching").contains(movedTo.toString()));
+        assertThat(starts(user, "Weekly coaching")).containsExactlyInAnyOrder(firstStart.toString(), movedTo.toString(),
+                firstStart.plus(Duration.ofDays(21)).toString());
+    }
+
+    /** The starts (UTC) of the user's events with this title. */
+    private static List<String> starts(String user, String title) {
+        return events(user).stream().filter(e -> e.path("title").asText().equals(title))
+                .map(e -> java.time.OffsetDateTime.parse(e.path("start").asText()).toInstant().toString()).toList();
+    }
+
+    @Test
     void aNotificationTriggersAPullWithNoManualCallAndAForgedOneChangesNothing() {
         String account = workAccount();
         String calendar = microsoft.defaultCalendarId(account);
