@@ -204,9 +204,7 @@ class DeltaWindowReanchorTest {
     }
 
     private static String workAccount() {
-        String account = "d" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.onmicrosoft.com";
-        microsoft.createWorkAccount(account, "Drift User", MicrosoftGraphEmulator.DEFAULT_TENANT, "UTC");
-        return account;
+        return MicrosoftEmulators.newWorkAccount(microsoft, "UTC");
     }
 
     /** Connects {@code account} through the emulator's consent page and waits for the first sync. */
@@ -217,20 +215,14 @@ class DeltaWindowReanchorTest {
     /** The user's events from 30 days before to 120 days after the real now (the moved clock's windows lie inside). */
     private static List<JsonNode> events(String user) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Response response = app.api().get("/api/v1/events?from=" + now.minus(Duration.ofDays(30)) + "&to=" + now.plus(Duration.ofDays(120)),
-                Caller.service(user));
-        assertThat(response.status()).as(response.toString()).isEqualTo(200);
-        List<JsonNode> events = new ArrayList<>();
-        response.json().forEach(events::add);
-        return events;
+        return app.api().events(Caller.service(user), now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(120)));
     }
 
     private static List<String> titles(String user) {
         return events(user).stream().map(e -> e.path("title").asText()).toList();
     }
 
-    /** Graph's local date-time form, here in UTC. */
     private static String local(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.SECONDS).toString().replace("Z", "");
+        return MicrosoftEmulators.utcLocal(instant);
     }
 }

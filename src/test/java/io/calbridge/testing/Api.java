@@ -6,7 +6,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -83,6 +86,17 @@ public final class Api {
 
     public Response delete(String path, Caller caller) {
         return send("DELETE", path, caller, null, null);
+    }
+
+    /** The caller's events between two instants ({@code GET /api/v1/events}), which must answer 200. */
+    public List<JsonNode> events(Caller caller, Instant from, Instant to) {
+        Response response = get("/api/v1/events?from=" + from + "&to=" + to, caller);
+        if (response.status() != 200) {
+            throw new AssertionError("GET /api/v1/events: " + response);
+        }
+        List<JsonNode> events = new ArrayList<>();
+        response.json().forEach(events::add);
+        return events;
     }
 
     /** Any request, body sent as given (for malformed input). */

@@ -17,11 +17,16 @@ import io.calbridge.provider.ProviderException;
 import io.calbridge.provider.TimeZones;
 import io.calbridge.provider.WrittenEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -101,9 +106,9 @@ final class MicrosoftEventWriter {
             return false;
         }
         if (event.getAttendees() != null) {
-            java.util.Set<String> held = new java.util.HashSet<>();
+            Set<String> held = new HashSet<>();
             event.getAttendees().forEach(a -> held.add(a.getEmailAddress() == null ? null : lower(a.getEmailAddress().getAddress())));
-            java.util.Set<String> wanted = new java.util.HashSet<>();
+            Set<String> wanted = new HashSet<>();
             attendees(draft.attendees()).forEach(a -> wanted.add(lower(a.getEmailAddress().getAddress())));
             if (!held.equals(wanted)) {
                 return false;
@@ -119,12 +124,12 @@ final class MicrosoftEventWriter {
         }
         ZoneId zone = MicrosoftTimeZones.zone(held.getTimeZone());
         try {
-            java.time.LocalDateTime local = java.time.LocalDateTime.parse(held.getDateTime().trim());
+            LocalDateTime local = LocalDateTime.parse(held.getDateTime().trim());
             if (wanted.isAllDay()) {
                 return !local.toLocalDate().equals(wanted.date());
             }
             return zone != null && !local.atZone(zone).toInstant().equals(wanted.instant());
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return false;
         }
     }
@@ -140,7 +145,7 @@ final class MicrosoftEventWriter {
     }
 
     private static String lower(String address) {
-        return address == null ? null : address.toLowerCase(java.util.Locale.ROOT);
+        return address == null ? null : address.toLowerCase(Locale.ROOT);
     }
 
     WrittenEvent update(String accessToken, String calendarId, String externalId, EventDraft draft) {

@@ -230,9 +230,7 @@ class MicrosoftEndToEndTest {
     }
 
     private static String workAccount() {
-        String account = "w" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.onmicrosoft.com";
-        microsoft.createWorkAccount(account, "Work User", MicrosoftGraphEmulator.DEFAULT_TENANT, "W. Europe Standard Time");
-        return account;
+        return MicrosoftEmulators.newWorkAccount(microsoft, "W. Europe Standard Time");
     }
 
     /** Connects {@code account} through the emulator's consent page and waits for the first sync. */
@@ -241,20 +239,14 @@ class MicrosoftEndToEndTest {
     }
 
     private static List<JsonNode> events(String user) {
-        Response response = app.api().get("/api/v1/events?from=" + TOMORROW.minus(Duration.ofDays(1)) + "&to="
-                + TOMORROW.plus(Duration.ofDays(30)), Caller.service(user));
-        assertThat(response.status()).as(response.toString()).isEqualTo(200);
-        List<JsonNode> events = new ArrayList<>();
-        response.json().forEach(events::add);
-        return events;
+        return app.api().events(Caller.service(user), TOMORROW.minus(Duration.ofDays(1)), TOMORROW.plus(Duration.ofDays(30)));
     }
 
     private static List<String> titles(String user) {
         return events(user).stream().map(e -> e.path("title").asText()).toList();
     }
 
-    /** Graph's local date-time form, here in UTC. */
     private static String local(Instant instant) {
-        return instant.toString().replace("Z", "");
+        return MicrosoftEmulators.utcLocal(instant);
     }
 }
