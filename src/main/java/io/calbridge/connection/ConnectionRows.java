@@ -48,7 +48,8 @@ class ConnectionRows {
     /** What a provider call needs to know of the connection's access token. */
     Optional<AccessToken> accessToken(UUID id) {
         return jdbc.sql("SELECT status, access_token_enc, token_expires_at FROM connections WHERE id = ?").param(id)
-                .query((rs, row) -> new AccessToken(id, ConnectionStatus.valueOf(rs.getString(1)), rs.getBytes(2), instant(rs, 3)))
+                .query((rs, row) -> new AccessToken(ConnectionStatus.valueOf(rs.getString("status")), rs.getBytes("access_token_enc"),
+                        instant(rs, "token_expires_at")))
                 .optional();
     }
 
@@ -67,12 +68,7 @@ class ConnectionRows {
         return value == null ? null : value.toInstant();
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp value = rs.getTimestamp(column);
-        return value == null ? null : value.toInstant();
-    }
-
     /** A connection's access token as stored: sealed, with its expiry. */
-    record AccessToken(UUID connectionId, ConnectionStatus status, byte[] ciphertext, Instant expiresAt) {
+    record AccessToken(ConnectionStatus status, byte[] ciphertext, Instant expiresAt) {
     }
 }

@@ -16,7 +16,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -89,11 +88,9 @@ class PushChannels {
         if (existing.stream().anyMatch(c -> c.expiresAt().isAfter(now.plus(RENEW_BEFORE)))) {
             return;
         }
-        // a channel that is still live is renewed in place where the provider can (no gap, no second channel)
-        Optional<NotificationChannel> live = existing.stream().filter(c -> c.expiresAt().isAfter(now))
-                .max(Comparator.comparing(NotificationChannel::expiresAt));
-        if (live.isPresent() && existing.size() == 1) {
-            renewOrReopen(connection, provider, live.get());
+        // the calendar's one channel, still live, is renewed in place where the provider can (no gap, no second channel)
+        if (existing.size() == 1 && existing.get(0).expiresAt().isAfter(now)) {
+            renewOrReopen(connection, provider, existing.get(0));
         } else {
             open(connection, provider, calendarId, existing);
         }
@@ -158,19 +155,11 @@ class PushChannels {
     }
 
     /**
-     * The provider asked for the channel to be renewed, or removed it: a new one replaces it, in the background (the
-     * notification is answered at once; opening a channel may itself involve a handshake with this service).
+     * The provider removed the channel (Graph's {@code subscriptionRemoved}): a new one replaces it, in the background
+     * (the notification is answered at once; opening a channel may itself involve a handshake with this service).
      */
     void reopenLater(String channelId) {
-        reopening.execute(() -> {
-            try {
-                channels.findById(channelId).ifPresent(channel -> connections.find(channel.connectionId())
-                        .ifPresent(connection -> providers.find(channel.provider())
-                                .ifPresent(provider -> open(connection, provider, channel.calendarId(), List.of(channel)))));
-            } catch (RuntimeException e) {
-                log.warn("could not reopen push channel {} (polling covers the calendar meanwhile): {}", channelId, e.toString());
-            }
-        });
+        inBackground(channelId, "reopen", (connection, provider, channel) -> open(connection, provider, channel.calendarId(), List.of(channel)));
     }
 
     /**
@@ -178,13 +167,22 @@ class PushChannels {
      * where the provider can, else (or if the provider no longer knows it) replaced by a new one; in the background.
      */
     void renewLater(String channelId) {
+        inBackground(channelId, "renew", this::renewOrReopen);
+    }
+
+    private interface ChannelWork {
+        void run(Connection connection, CalendarProvider provider, NotificationChannel channel);
+    }
+
+    /** One channel's work on the reopening thread, with its connection and provider; nothing if either is gone. */
+    private void inBackground(String channelId, String what, ChannelWork work) {
         reopening.execute(() -> {
             try {
                 channels.findById(channelId).ifPresent(channel -> connections.find(channel.connectionId())
                         .ifPresent(connection -> providers.find(channel.provider())
-                                .ifPresent(provider -> renewOrReopen(connection, provider, channel))));
+                                .ifPresent(provider -> work.run(connection, provider, channel))));
             } catch (RuntimeException e) {
-                log.warn("could not renew push channel {} (polling covers the calendar meanwhile): {}", channelId, e.toString());
+                log.warn("could not {} push channel {} (polling covers the calendar meanwhile): {}", what, channelId, e.toString());
             }
         });
     }

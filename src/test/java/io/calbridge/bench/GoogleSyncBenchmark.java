@@ -1,6 +1,5 @@
 package io.calbridge.bench;
 
-import io.calbridge.connection.ConnectionService;
 import io.calbridge.emulator.google.GoogleCalendarEmulator;
 import io.calbridge.event.EventStore;
 import io.calbridge.sync.InboundSync;
@@ -11,9 +10,6 @@ import io.calbridge.testing.GoogleEmulators;
 import io.calbridge.testing.RunningCalbridge;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -47,29 +43,23 @@ class GoogleSyncBenchmark {
                 String authorizationUrl = new Connect(app.api()).authorize("google", Caller.service(user), null);
                 String callback = app.api().get(authorizationUrl, Caller.anonymous()).header("Location");
                 google.resetCallCounts();
-                resetPeakHeap();
+                FullSyncRun.resetPeakHeap();
 
-                long cpuBefore = jvmCpuNanos();
+                long cpuBefore = FullSyncRun.jvmCpuNanos();
                 Duration postgresBefore = TestDatabase.postgresCpuTime();
                 long started = System.nanoTime();
                 Response connected = app.api().get(callback, Caller.anonymous());
                 UUID id = UUID.fromString(connected.json().path("connectionId").asText());
-                ConnectionService connections = app.context().getBean(ConnectionService.class);
-                while (!"SUCCESS".equals(connections.find(id).orElseThrow().lastSyncOutcome())) {
-                    if ("FAILED".equals(connections.find(id).orElseThrow().lastSyncOutcome())) {
-                        throw new IllegalStateException("full sync failed: " + connections.find(id).orElseThrow().lastSyncError());
-                    }
-                    Thread.sleep(5);
-                }
+                FullSyncRun.awaitFirstSync(app, id);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 int stored = app.context().getBean(EventStore.class).count(id);
                 // CPU does not depend on what else the machine runs, the rate does
                 System.out.printf("%nBENCH google full sync CPU: this JVM (calbridge and the emulator) %.2f s, PostgreSQL %.2f s%n",
-                        (jvmCpuNanos() - cpuBefore) / 1e9, TestDatabase.postgresCpuTime().minus(postgresBefore).toNanos() / 1e9);
+                        (FullSyncRun.jvmCpuNanos() - cpuBefore) / 1e9, TestDatabase.postgresCpuTime().minus(postgresBefore).toNanos() / 1e9);
 
                 System.out.printf("%nBENCH google full sync: %,d events stored in %.2f s = %,.0f events/s; provider calls: "
                         + "events.list %d, all %d; peak heap %,d MB%n", stored, seconds, stored / seconds,
-                        google.callCount("events.list"), allCalls(google), peakHeapBytes() / (1024 * 1024));
+                        google.callCount("events.list"), allCalls(google), FullSyncRun.peakHeapBytes() / (1024 * 1024));
 
                 google.resetCallCounts();
                 long incrementalStart = System.nanoTime();
@@ -86,20 +76,5 @@ class GoogleSyncBenchmark {
 
     private static int allCalls(GoogleCalendarEmulator google) {
         return google.callCounts().entrySet().stream().filter(e -> !e.getKey().equals("*")).mapToInt(Map.Entry::getValue).sum();
-    }
-
-    private static long jvmCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    /** The peak covers the whole JVM: calbridge, and the emulator holding the 50,000 events too. */
-    private static void resetPeakHeap() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static long peakHeapBytes() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
-                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
     }
 }

@@ -1,6 +1,5 @@
 package io.calbridge.bench;
 
-import io.calbridge.connection.ConnectionService;
 import io.calbridge.emulator.microsoft.MicrosoftGraphEmulator;
 import io.calbridge.event.EventStore;
 import io.calbridge.sync.InboundSync;
@@ -11,9 +10,6 @@ import io.calbridge.testing.MicrosoftEmulators;
 import io.calbridge.testing.RunningCalbridge;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -52,28 +48,22 @@ class MicrosoftSyncBenchmark {
             try (RunningCalbridge app = RunningCalbridge.start(TestDatabase.newDatabase(), settings)) {
                 String callback = new Connect(app.api()).consentAtMicrosoftEmulator(Caller.service("bench-user"), account);
                 microsoft.resetCallCounts();
-                resetPeakHeap();
+                FullSyncRun.resetPeakHeap();
 
-                long cpuBefore = jvmCpuNanos();
+                long cpuBefore = FullSyncRun.jvmCpuNanos();
                 Duration postgresBefore = TestDatabase.postgresCpuTime();
                 long started = System.nanoTime();
                 Response connected = app.api().get(callback, Caller.anonymous());
                 UUID id = UUID.fromString(connected.json().path("connectionId").asText());
-                ConnectionService connections = app.context().getBean(ConnectionService.class);
-                while (!"SUCCESS".equals(connections.find(id).orElseThrow().lastSyncOutcome())) {
-                    if ("FAILED".equals(connections.find(id).orElseThrow().lastSyncOutcome())) {
-                        throw new IllegalStateException("full sync failed: " + connections.find(id).orElseThrow().lastSyncError());
-                    }
-                    Thread.sleep(5);
-                }
+                FullSyncRun.awaitFirstSync(app, id);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 int stored = app.context().getBean(EventStore.class).count(id);
                 // CPU does not depend on what else the machine runs, the rate does
                 System.out.printf("%nBENCH microsoft full sync CPU: this JVM (calbridge and the emulator) %.2f s, PostgreSQL %.2f s%n",
-                        (jvmCpuNanos() - cpuBefore) / 1e9, TestDatabase.postgresCpuTime().minus(postgresBefore).toNanos() / 1e9);
+                        (FullSyncRun.jvmCpuNanos() - cpuBefore) / 1e9, TestDatabase.postgresCpuTime().minus(postgresBefore).toNanos() / 1e9);
                 System.out.printf("%nBENCH microsoft full sync: %,d events stored in %.2f s = %,.0f events/s; Graph calls: "
                         + "events.delta %d, all %d %s; peak heap %,d MB%n", stored, seconds, stored / seconds,
-                        microsoft.callCount("events.delta"), allCalls(microsoft), microsoft.callCounts(), peakHeapBytes() / (1024 * 1024));
+                        microsoft.callCount("events.delta"), allCalls(microsoft), microsoft.callCounts(), FullSyncRun.peakHeapBytes() / (1024 * 1024));
 
                 microsoft.resetCallCounts();
                 long incrementalStart = System.nanoTime();
@@ -90,20 +80,5 @@ class MicrosoftSyncBenchmark {
 
     private static int allCalls(MicrosoftGraphEmulator microsoft) {
         return microsoft.callCounts().values().stream().mapToInt(Integer::intValue).sum();
-    }
-
-    private static long jvmCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    /** The peak covers the whole JVM: calbridge, and the emulator holding the 50,000 events too. */
-    private static void resetPeakHeap() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static long peakHeapBytes() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
-                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
     }
 }

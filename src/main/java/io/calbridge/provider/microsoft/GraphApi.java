@@ -42,6 +42,9 @@ final class GraphApi {
     /** No retry at all: the queue decides, after {@code Retry-After}. */
     private static final RetryHandlerOption NO_RETRIES = new RetryHandlerOption((delay, executionCount, request, response) -> false, 0, 0);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Every error status ("XXX") read as Graph's error body, as the SDK's own requests do; never changed. */
+    private static final HashMap<String, ParsableFactory<? extends Parsable>> GRAPH_ERRORS =
+            new HashMap<>(Map.of("XXX", ODataError::createFromDiscriminatorValue));
     /** Graph's error bodies are small; a longer one is not Graph's. */
     private static final long MAX_ERROR_BODY = 64 * 1024;
 
@@ -124,9 +127,7 @@ final class GraphApi {
      * ({@link ODataError}, or an {@link ApiException} with the status), for {@link MicrosoftErrors}.
      */
     JsonNode json(GraphServiceClient client, RequestInformation request) {
-        HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
-        errors.put("XXX", ODataError::createFromDiscriminatorValue);
-        try (InputStream body = client.getRequestAdapter().sendPrimitive(request, errors, InputStream.class)) {
+        try (InputStream body = client.getRequestAdapter().sendPrimitive(request, GRAPH_ERRORS, InputStream.class)) {
             return body == null ? null : JSON.readTree(body);
         } catch (IOException | JacksonException e) {
             throw new ProviderException.Transient("Microsoft Graph's answer could not be read: " + e.getMessage(), e);

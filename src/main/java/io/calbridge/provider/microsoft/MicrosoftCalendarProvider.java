@@ -241,16 +241,16 @@ public class MicrosoftCalendarProvider implements CalendarProvider {
         List<RemoteEvent> events = new ArrayList<>();
         Map<String, Optional<JsonNode>> masters = new HashMap<>();
         for (JsonNode item : page.path("value")) {
-            if (!item.path("id").isString()) {
+            if (MicrosoftEventMapper.text(item, "id") == null) {
                 continue;
             }
             JsonNode master = MicrosoftEventMapper.needsMaster(item)
-                    ? masters.computeIfAbsent(item.path("seriesMasterId").asString(), id -> master(client, id)).orElse(null)
+                    ? masters.computeIfAbsent(MicrosoftEventMapper.text(item, "seriesMasterId"), id -> master(client, id)).orElse(null)
                     : null;
             events.add(MicrosoftEventMapper.toRemote(item, master, calendarId));
         }
-        String next = page.path("@odata.nextLink").isString() ? page.path("@odata.nextLink").asString() : null;
-        String deltaLink = page.path("@odata.deltaLink").isString() ? page.path("@odata.deltaLink").asString() : null;
+        String next = MicrosoftEventMapper.text(page, "@odata.nextLink");
+        String deltaLink = MicrosoftEventMapper.text(page, "@odata.deltaLink");
         if (next == null && deltaLink == null) {
             throw new ProviderException.Permanent("Microsoft Graph's delta page has neither a nextLink nor a deltaLink", null);
         }

@@ -180,7 +180,8 @@ final class MicrosoftEventMapper {
         return own.isMissingNode() || own.isNull() ? fields.path(name) : own;
     }
 
-    private static String text(JsonNode node, String name) {
+    /** A field's text; null when it is absent, null or not a string. */
+    static String text(JsonNode node, String name) {
         return text(node.path(name));
     }
 
