@@ -74,6 +74,12 @@ class SyncFiguresTest extends ApiTest {
     @Test
     void aManualSyncAnswersANewJobOnceTheLastFinishedAndSaysSoWhenItJoinsOneUnderWay() {
         JsonNode first = sync(false);
+        if (first.path("coalesced").asBoolean()) {
+            // the connection's first sync records its outcome just before its job is done: on a busy machine this sync
+            // can still join it. Once that job is done, a manual sync must get a job of its own
+            awaitDone(first.path("jobId").asText());
+            first = sync(false);
+        }
         assertThat(first.path("coalesced").asBoolean()).isFalse();
         String firstId = first.path("jobId").asText();
         JsonNode firstDone = awaitDone(firstId);
