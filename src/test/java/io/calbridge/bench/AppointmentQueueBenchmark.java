@@ -80,10 +80,13 @@ class AppointmentQueueBenchmark {
     private static final int CLIENTS = Integer.getInteger("bench.clients", 8);
     /** PUTs per second offered by all clients together in the steady phase. */
     private static final int RATE = Integer.getInteger("bench.rate", 100);
+    /** {@code -Dbench.webhook=true}: one webhook endpoint subscribed to every event type, answered by a local receiver. */
+    private static final boolean WEBHOOK = Boolean.getBoolean("bench.webhook");
     private static final String USER = "bench-user";
     private static final String EMAIL = "bench@example.com";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private NotificationSink receiver;
 
     @Test
     void upsertTenThousandAppointmentsThenPrintAcceptLatencyDrainThroughputAndChangeToVisibleLatency() throws Exception {
@@ -95,11 +98,19 @@ class AppointmentQueueBenchmark {
             calbridge.start();
             UUID connection = new Connect(calbridge.api()).connectGoogle(Caller.service(USER), EMAIL);
             checkEventIdScheme(calbridge, google, connection);
+            if (WEBHOOK) {
+                receiver = NotificationSink.subscribe(calbridge.api());
+            }
 
             // at the steady rate, and the steady phase follows at once: it measures a steady state, not a start from idle
             run(calbridge, google, connection, "warm", WARM_UP, RATE).awaitVisible(Duration.ofMinutes(5));
             measure("steady", calbridge, google, connection, APPOINTMENTS, RATE);
             measure("burst", calbridge, google, connection, BURST, 0);
+            if (receiver != null) {
+                receiver.awaitQuiet(Duration.ofMinutes(2));
+                System.out.println("BENCH webhook notifications received: " + receiver.received() + " (" + receiver.distinct() + " distinct ids)");
+                receiver.close();
+            }
             calbridge.stop();
         }
     }
@@ -127,6 +138,7 @@ class AppointmentQueueBenchmark {
     /** The emulator's endpoints, and any {@code -Dbench.set.<property>=<value>} (e.g. calbridge.sync.workers) to try a tuning. */
     private static Map<String, String> settings(GoogleCalendarEmulator google) {
         Map<String, String> settings = new LinkedHashMap<>(GoogleEmulators.settingsFor(google));
+        settings.put("calbridge.webhook.allowed-hosts", "localhost");
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.set."))
                 .forEach(name -> settings.put(name.substring("bench.set.".length()), System.getProperty(name)));
         return settings;
