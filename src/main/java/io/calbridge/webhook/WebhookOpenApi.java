@@ -53,7 +53,7 @@ class WebhookOpenApi {
                         + "rotation two space-separated entries, the new secret's first"))
                 .requestBody(new RequestBody().required(true).content(new Content().addMediaType("application/json",
                         new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + ENVELOPE)))))
-                .responses(new ApiResponses().addApiResponse("2XX", new ApiResponse().description("Received; any other answer is retried")));
+                .responses(new ApiResponses().addApiResponse("2XX", new ApiResponse().description("Received (any 2xx); any other answer, or none, is retried later with the same webhook-id")));
     }
 
     private static HeaderParameter header(String name, String description) {

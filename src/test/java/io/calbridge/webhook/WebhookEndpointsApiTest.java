@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import io.calbridge.platform.crypto.TokenCipher;
+import io.calbridge.testing.TestKeys;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.JsonNode;
 
 /** The webhook endpoints API over HTTP, against PostgreSQL: registration, secrets, rotation, who may call, bad input. */
@@ -33,6 +36,9 @@ class WebhookEndpointsApiTest extends ApiTest {
 
     @Autowired
     private WebhookEndpoints endpoints;
+
+    @Autowired
+    private Environment environment;
 
     private final List<String> created = new ArrayList<>();
 
@@ -138,6 +144,40 @@ class WebhookEndpointsApiTest extends ApiTest {
     }
 
     @Test
+    void keyRotationReSealsBothSecretsUnderTheNewKey() {
+        UUID id = UUID.fromString(create(Map.of("url", PUBLIC_URL, "eventTypes", List.of("connection.connected"))).json().path("id").asString());
+        api.post(PATH + "/" + id + "/rotate-secret", ADMIN, null);
+        List<String> secrets = endpoints.signingSecrets(id, Instant.now());
+        String keys = environment.getProperty("calbridge.token-keys");
+        String newKey = TestKeys.tokenKey("k2");
+        TokenCipher rotated = TokenCipher.fromSpec(newKey + "," + keys);
+        try {
+            int resealed = endpoints.reencryptAll(rotated);
+
+            assertThat(resealed).isPositive();
+            assertThat(keyIdOf("secret_enc", id)).isEqualTo("k2");
+            assertThat(keyIdOf("previous_secret_enc", id)).isEqualTo("k2");
+            assertThat(rotated.decrypt(sealed("secret_enc", id), WebhookEndpoints.secretContext(id))).isEqualTo(secrets.get(0));
+            assertThat(rotated.decrypt(sealed("previous_secret_enc", id), WebhookEndpoints.previousSecretContext(id)))
+                    .isEqualTo(secrets.get(1));
+            assertThat(endpoints.reencryptAll(rotated)).as("nothing left to re-seal").isZero();
+        } finally {
+            // back under the running application's key, for the tests after this one
+            endpoints.reencryptAll(TokenCipher.fromSpec(keys + "," + newKey));
+        }
+        assertThat(endpoints.signingSecrets(id, Instant.now())).isEqualTo(secrets);
+    }
+
+    private byte[] sealed(String column, UUID id) {
+        return jdbc.sql("SELECT " + column + " FROM webhook_endpoints WHERE id = ?").param(id).query((rs, row) -> rs.getBytes(1)).single();
+    }
+
+    private String keyIdOf(String column, UUID id) {
+        byte[] sealed = sealed(column, id);
+        return new String(sealed, 2, sealed[1], StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void reEnablingClearsTheDisabledReasonAndFailingSince() {
         UUID id = UUID.fromString(create(Map.of("url", PUBLIC_URL, "eventTypes", List.of("connection.connected"))).json().path("id").asString());
         Instant since = Instant.parse("2027-03-01T09:00:00Z");
@@ -205,6 +245,29 @@ class WebhookEndpointsApiTest extends ApiTest {
                 Map.of("roles", List.of("calbridge-admin"))).serialize();
         Response asAdmin = api.get(PATH + "/" + id, new Caller(Map.of("Authorization", "Bearer " + adminJwt)));
         assertThat(asAdmin.status()).as(asAdmin.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheEndpointsTheEventTypesAndTheEnvelope() {
+        JsonNode doc = api.get("/v3/api-docs", Caller.anonymous()).json();
+        JsonNode paths = doc.path("paths");
+
+        assertThat(paths.path(PATH).propertyNames()).contains("get", "post");
+        assertThat(paths.path(PATH + "/{id}").propertyNames()).contains("get", "patch", "delete");
+        assertThat(paths.path(PATH + "/{id}/rotate-secret").has("post")).isTrue();
+        JsonNode create = paths.path(PATH).path("post");
+        assertThat(create.path("responses").propertyNames()).contains("201", "400", "401", "403");
+        assertThat(create.path("parameters").valueStream().map(p -> p.path("name").asString())).as("about no user").doesNotContain("X-User-Id");
+        JsonNode request = doc.path("components").path("schemas").path("WebhookEndpointRequest");
+        assertThat(request.path("required").valueStream().map(JsonNode::asString)).contains("url", "eventTypes");
+        assertThat(request.path("properties").path("eventTypes").path("items").path("enum").valueStream().map(JsonNode::asString))
+                .containsExactlyInAnyOrderElementsOf(EventTypes.SUBSCRIBABLE);
+        JsonNode envelope = doc.path("components").path("schemas").path(WebhookOpenApi.ENVELOPE);
+        assertThat(envelope.path("properties").propertyNames()).containsExactly("type", "timestamp", "data");
+        assertThat(envelope.path("properties").path("type").path("enum").valueStream().map(JsonNode::asString))
+                .containsAll(EventTypes.SUBSCRIBABLE).contains(EventTypes.WEBHOOK_TEST);
+        assertThat(doc.path("tags").valueStream().filter(t -> t.path("name").asString().equals("webhooks")).findFirst().orElseThrow()
+                .path("description").asString()).contains("webhook-signature", "{type, timestamp, data}", "connection.needs_reauth");
     }
 
     static List<Arguments> badEndpoints() {
