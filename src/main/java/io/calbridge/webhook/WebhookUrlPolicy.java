@@ -94,6 +94,9 @@ public class WebhookUrlPolicy {
             throw invalid("url must name a host (a name of letters, digits, '-' and '.', or an IP address; "
                     + "an internationalised name as punycode, xn--...)");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw invalid("url has a port outside 1-65535");
+        }
         if (uri.getRawFragment() != null) {
             throw invalid("url must not have a fragment (#...)");
         }

@@ -109,6 +109,8 @@ class WebhookUrlPolicyTest {
         assertRefused("https://hooks.example.com/#frag", "fragment");
         assertRefused("https://exa_mple.com/", "must name a host");
         assertRefused("https:///path", "must name a host");
+        assertRefused("https://hooks.example.com:0/", "port");
+        assertRefused("https://hooks.example.com:65536/", "port");
         assertRefused("", "required");
         assertRefused(null, "required");
         assertRefused("https://hooks.example.com/" + "x".repeat(2048), "longer than 2048");
