@@ -52,6 +52,8 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status IN ('PENDING', 'RUNNING');
 CREATE INDEX webhook_deliveries_in_order ON webhook_deliveries (endpoint_id, user_id, seq) WHERE status IN ('PENDING', 'RUNNING');
 CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, created_at DESC);
+-- deleting a notification (an endpoint's removal, retention) finds its deliveries without scanning them all
+CREATE INDEX webhook_deliveries_by_message ON webhook_deliveries (message_id);
 
 -- Every attempt of a delivery: when, the answer's status (null: no answer), how long it took, what went wrong.
 CREATE TABLE webhook_attempts (

@@ -90,6 +90,10 @@ public final class DevCalbridge {
         }
         // Browsers and the sandbox providers reach this machine on whatever port it listens on.
         defaults.put("calbridge.public-url", "http://localhost:${server.port:8080}");
+        // Webhook receivers under development run on this machine: loopback may receive notifications, over plain http too.
+        if (!given.containsProperty("calbridge.webhook.allowed-hosts")) {
+            defaults.put("calbridge.webhook.allowed-hosts", "localhost,127.0.0.1,::1");
+        }
         // Sandbox providers: the emulators stand in for every provider whose real client is not configured.
         if (!given.containsProperty("google.client-id")) {
             GoogleCalendarEmulator google = startGoogleSandbox(given, data.resolve("google-sandbox"));

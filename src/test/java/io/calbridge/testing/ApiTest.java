@@ -45,6 +45,8 @@ public abstract class ApiTest {
         registry.add("calbridge.sync.max-page-wait", () -> "PT1S");
         registry.add("calbridge.sync.retry-base", () -> "PT0.2S");
         registry.add("calbridge.sync.retry-max", () -> "PT2S");
+        // test receivers of webhook notifications listen on localhost
+        registry.add("calbridge.webhook.allowed-hosts", () -> "localhost");
     }
 
     protected static String uniqueUser() {

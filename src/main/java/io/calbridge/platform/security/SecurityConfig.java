@@ -51,7 +51,8 @@ class SecurityConfig {
                         .requestMatchers("/oauth/*/callback", "/webhooks/**", "/actuator/health", "/actuator/health/**",
                                 "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error")
                         .permitAll()
-                        .requestMatchers("/api/v1/admin/**", "/actuator/**").hasRole(ADMIN)
+                        // the app's webhook endpoints belong to no user: admins and services only
+                        .requestMatchers("/api/v1/admin/**", "/api/v1/webhook-endpoints/**", "/actuator/**").hasRole(ADMIN)
                         .anyRequest().authenticated())
                 .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, entryPoint), UsernamePasswordAuthenticationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied));

@@ -61,6 +61,8 @@ class OpenApiConfig {
     private static final String PROBLEM_REF = "#/components/schemas/Problem";
     private static final Pattern CODE = Pattern.compile("`([a-z][a-z0-9_]*)`");
     private static final Set<String> PUBLIC_PREFIXES = Set.of("/oauth/", "/webhooks/");
+    /** Admin only, and about no one user: no X-User-Id. */
+    private static final Set<String> ADMIN_PREFIXES = Set.of("/api/v1/admin/", "/api/v1/webhook-endpoints");
 
     @Bean
     OpenAPI calbridgeOpenApi() {
@@ -101,7 +103,7 @@ class OpenApiConfig {
     /** What follows from where an operation lives and whether it takes a body. */
     private static void statuses(String path, Operation operation) {
         boolean isPublic = PUBLIC_PREFIXES.stream().anyMatch(path::startsWith);
-        boolean admin = path.startsWith("/api/v1/admin/");
+        boolean admin = ADMIN_PREFIXES.stream().anyMatch(path::startsWith);
         ApiResponses responses = operation.getResponses();
         if (isPublic) {
             operation.setSecurity(List.of());
