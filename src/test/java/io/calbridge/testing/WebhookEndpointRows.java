@@ -65,6 +65,25 @@ public final class WebhookEndpointRows {
                 .update();
     }
 
+    /**
+     * {@code count} notifications in the outbox for the endpoint, as {@code Outbox#add} writes them, spread over
+     * {@code users} users ({@code <prefix>-u<n % users>}); data {@code {userId, n}}, n from 1 in the order of seq.
+     */
+    public void insertMessages(Endpoint endpoint, String prefix, int count, int users) {
+        jdbc.sql("""
+                INSERT INTO webhook_messages (id, event_type, user_id, body, created_at)
+                SELECT 'msg_' || ? || '_' || g, 'connection.connected', ? || '-u' || (g % ?),
+                       jsonb_build_object('type', 'connection.connected', 'timestamp', now()::text,
+                                          'data', jsonb_build_object('userId', ? || '-u' || (g % ?), 'n', g)), now()
+                FROM generate_series(1, ?) g ORDER BY g""")
+                .params(prefix, prefix, users, prefix, users, count).update();
+        jdbc.sql("""
+                INSERT INTO webhook_deliveries (id, message_id, endpoint_id, user_id, seq, status, next_attempt_at, created_at, updated_at)
+                SELECT gen_random_uuid(), id, ?, user_id, seq, 'PENDING', now(), now(), now() FROM webhook_messages
+                WHERE id LIKE 'msg_' || ? || '\\_%' ORDER BY seq""")
+                .params(endpoint.id(), prefix).update();
+    }
+
     public void delete(UUID id) {
         jdbc.sql("DELETE FROM webhook_endpoints WHERE id = ?").param(id).update();
     }

@@ -52,6 +52,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final AtomicInteger duplicates = new AtomicInteger();
     private final List<String> verificationFailures = new CopyOnWriteArrayList<>();
     private volatile List<String> secrets;
+    private volatile Duration everyAnswerAfter = Duration.ZERO;
 
     public WebhookReceiver(String... secrets) {
         this.secrets = List.of(secrets);
@@ -72,6 +73,12 @@ public final class WebhookReceiver implements AutoCloseable {
     /** From now on every request must verify with each of these secrets. */
     public WebhookReceiver verifyWith(String... secrets) {
         this.secrets = List.of(secrets);
+        return this;
+    }
+
+    /** Every answer only after {@code delay}: an app that takes its time. */
+    public WebhookReceiver answerAfter(Duration delay) {
+        this.everyAnswerAfter = delay;
         return this;
     }
 
@@ -109,6 +116,9 @@ public final class WebhookReceiver implements AutoCloseable {
             verify(id, body, headers, exchange);
             if (exchange.getRequestURI().getPath().endsWith("/moved")) {
                 verificationFailures.add(id + ": a redirect was followed");
+            }
+            if (!everyAnswerAfter.isZero()) {
+                Await.pause(everyAnswerAfter.toMillis());
             }
             Fault fault = faults.poll();
             if (fault != null) {
@@ -163,6 +173,13 @@ public final class WebhookReceiver implements AutoCloseable {
         synchronized (requests) {
             return List.copyOf(requests);
         }
+    }
+
+    /** How many times each id was accepted. */
+    public Map<String, Integer> acceptedCounts() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        seen.forEach((id, count) -> counts.put(id, count.get()));
+        return counts;
     }
 
     /** Deliveries of an id that had been accepted before. */
