@@ -46,8 +46,11 @@ public final class WebhookEndpointRows {
 
     /** An enabled endpoint at {@code url} subscribed to {@code eventTypes}, with a fresh secret. */
     public Endpoint insert(String url, List<String> eventTypes) {
+        return insert(url, eventTypes, newSecret());
+    }
+
+    public Endpoint insert(String url, List<String> eventTypes, String secret) {
         UUID id = UUID.randomUUID();
-        String secret = newSecret();
         Timestamp now = Timestamp.from(Instant.now());
         jdbc.sql("INSERT INTO webhook_endpoints (id, url, event_types, enabled, secret_enc, created_at, updated_at) "
                         + "VALUES (?, ?, ?, true, ?, ?, ?)")
