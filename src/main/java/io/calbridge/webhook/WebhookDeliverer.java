@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -175,7 +176,9 @@ public class WebhookDeliverer implements DisposableBean {
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "calbridge-webhooks")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            // only the status and headers matter: the body is not read (an endpoint trickling one cannot hold a sender)
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response.body().close();
             status = response.statusCode();
             if (status < 200 || status > 299) {
                 error = status >= 300 && status < 400 ? "answered " + status + " (redirects are not followed)" : "answered " + status;

@@ -33,6 +33,13 @@ public record WebhookDeliveryProperties(
         @DefaultValue("PT1M") @DurationMin(millis = 1) Duration lease,
         @DefaultValue("P5D") @DurationMin(millis = 1) Duration disableAfter) {
 
+    public WebhookDeliveryProperties {
+        if (lease != null && timeout != null && lease.compareTo(timeout) <= 0) {
+            // a claim that lapses while its attempt is still waiting for the answer is sent twice at once
+            throw new IllegalArgumentException("calbridge.webhook.lease must be longer than calbridge.webhook.timeout");
+        }
+    }
+
     /** Attempts of one delivery before it is FAILED. */
     int maxAttempts() {
         return retrySchedule.size() + 1;
