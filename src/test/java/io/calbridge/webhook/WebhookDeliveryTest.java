@@ -131,6 +131,22 @@ class WebhookDeliveryTest extends ApiTest {
     }
 
     @Test
+    void a503WithRetryAfterAsAnHttpDateWaitsUntilThen() {
+        WebhookReceiver receiver = receiver();
+        endpoint(receiver);
+        String until = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2));
+        receiver.answer(1, 503, Map.of("Retry-After", until));
+        String id = notify(uniqueUser(), 1);
+
+        awaitReceived(receiver, 1);
+        List<Request> attempts = receiver.requests().stream().filter(r -> r.id().equals(id)).toList();
+        assertThat(attempts).extracting(Request::answered).containsExactly(503, 204);
+        // the date has whole seconds: at least one second later, and not the schedule's 0.2 s
+        assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+
+    @Test
     void aDeliveryThatFailsEveryAttemptIsFailedAndTheNextOfItsStreamFollows() {
         WebhookReceiver receiver = receiver();
         Endpoint endpoint = endpoint(receiver);
