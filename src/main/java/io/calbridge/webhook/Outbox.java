@@ -7,10 +7,14 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -26,11 +30,14 @@ public class Outbox {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    /** Lazily: the deliverer is woken after a commit, and is no dependency of the writers of notifications. */
+    private final ObjectProvider<WebhookDeliverer> deliverer;
 
-    Outbox(JdbcClient jdbc, JsonMapper json, Clock clock) {
+    Outbox(JdbcClient jdbc, JsonMapper json, Clock clock, ObjectProvider<WebhookDeliverer> deliverer) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
+        this.deliverer = deliverer;
     }
 
     /**
@@ -64,7 +71,59 @@ public class Outbox {
                 SELECT count(*) FROM delivery""")
                 .params(type, id, type, userId, json.writeValueAsString(body), at, userId, at, at, at)
                 .query(Integer.class).single();
-        return deliveries > 0 ? id : null;
+        if (deliveries == 0) {
+            return null;
+        }
+        wakeDelivererAfterCommit();
+        return id;
+    }
+
+    /**
+     * A {@code webhook.test} notification for that one endpoint, whatever it subscribed to (no user: the endpoint's
+     * stream without a user). Returns its id, or null when there is no such endpoint.
+     */
+    @Transactional
+    public String addTest(UUID endpointId) {
+        Instant now = clock.instant();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", EventTypes.WEBHOOK_TEST);
+        body.put("timestamp", now.toString());
+        body.put("data", Map.of("endpointId", endpointId.toString()));
+        String id = newMessageId();
+        Timestamp at = Timestamp.from(now);
+        Integer deliveries = jdbc.sql("""
+                WITH endpoint AS (
+                    SELECT id FROM webhook_endpoints WHERE id = ?
+                ), message AS (
+                    INSERT INTO webhook_messages (id, event_type, user_id, body, created_at)
+                    SELECT ?, ?, NULL, ?::jsonb, ? WHERE EXISTS (SELECT 1 FROM endpoint)
+                    RETURNING id, seq
+                ), delivery AS (
+                    INSERT INTO webhook_deliveries (id, message_id, endpoint_id, user_id, seq, status, next_attempt_at, created_at, updated_at)
+                    SELECT gen_random_uuid(), message.id, endpoint.id, NULL, message.seq, 'PENDING', ?, ?, ?
+                    FROM message CROSS JOIN endpoint
+                    RETURNING 1
+                )
+                SELECT count(*) FROM delivery""")
+                .params(endpointId, id, EventTypes.WEBHOOK_TEST, json.writeValueAsString(body), at, at, at, at)
+                .query(Integer.class).single();
+        if (deliveries == 0) {
+            return null;
+        }
+        wakeDelivererAfterCommit();
+        return id;
+    }
+
+    /** This instance sends at once after the commit instead of at its next poll. */
+    private void wakeDelivererAfterCommit() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    deliverer.ifAvailable(WebhookDeliverer::wake);
+                }
+            });
+        }
     }
 
     /** {@code msg_} and 128 random bits: unique across instances without a round trip. */

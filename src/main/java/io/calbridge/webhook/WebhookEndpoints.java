@@ -170,23 +170,6 @@ class WebhookEndpoints implements SecretsOwner {
                 .optional().orElse(List.of());
     }
 
-    /** Calbridge gives up on the endpoint (410 Gone, failing too long): no more deliveries until it is enabled again. */
-    void disable(UUID id, String reason) {
-        jdbc.sql("UPDATE webhook_endpoints SET enabled = false, disabled_reason = ?, version = version + 1, updated_at = ? WHERE id = ?")
-                .params(reason, Timestamp.from(clock.instant()), id).update();
-    }
-
-    /** A delivery failed: the endpoint is failing since {@code since}, unless it was failing already (the first failure counts). */
-    void markFailing(UUID id, Instant since) {
-        jdbc.sql("UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL")
-                .params(Timestamp.from(since), id).update();
-    }
-
-    /** A delivery succeeded: the endpoint is no longer failing (no write while it was not). */
-    void markHealthy(UUID id) {
-        jdbc.sql("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL").param(id).update();
-    }
-
     @Override
     public int reencryptAll(TokenCipher current) {
         int count = 0;

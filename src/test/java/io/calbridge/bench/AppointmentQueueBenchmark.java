@@ -138,7 +138,6 @@ class AppointmentQueueBenchmark {
     /** The emulator's endpoints, and any {@code -Dbench.set.<property>=<value>} (e.g. calbridge.sync.workers) to try a tuning. */
     private static Map<String, String> settings(GoogleCalendarEmulator google) {
         Map<String, String> settings = new LinkedHashMap<>(GoogleEmulators.settingsFor(google));
-        settings.put("calbridge.webhook.allowed-hosts", "localhost");
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.set."))
                 .forEach(name -> settings.put(name.substring("bench.set.".length()), System.getProperty(name)));
         return settings;

@@ -47,6 +47,10 @@ public abstract class ApiTest {
         registry.add("calbridge.sync.retry-max", () -> "PT2S");
         // test receivers of webhook notifications listen on localhost
         registry.add("calbridge.webhook.allowed-hosts", () -> "localhost");
+        // webhooks: the schedule's steps in fractions of a second (its longest, 2 s, caps a Retry-After), a 2 s timeout
+        registry.add("calbridge.webhook.retry-schedule", () -> "PT0.2S,PT0.2S,PT0.2S,PT0.2S,PT0.2S,PT0.5S,PT2S");
+        registry.add("calbridge.webhook.timeout", () -> "PT2S");
+        registry.add("calbridge.webhook.poll-interval", () -> "PT0.2S");
     }
 
     protected static String uniqueUser() {

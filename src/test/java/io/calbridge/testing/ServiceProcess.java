@@ -56,6 +56,7 @@ public final class ServiceProcess implements AutoCloseable {
         all.put("spring.datasource.password", "");
         all.put("calbridge.token-keys", tokenKeys);
         all.put("calbridge.api-keys", TestKeys.API_KEY);
+        all.put("calbridge.webhook.allowed-hosts", "localhost"); // test receivers of webhook notifications
         all.putAll(settings);
         return new ServiceProcess(name, port, all);
     }

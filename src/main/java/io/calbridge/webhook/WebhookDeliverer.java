@@ -1,0 +1,300 @@
+package io.calbridge.webhook;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends the outbox's notifications to the app's endpoints, on every instance: every poll interval, right after a
+ * notification commits on this instance, and after each attempt (so a stream's next notification follows at once).
+ * Claimed deliveries go to a bounded pool of senders, the HTTP call outside any transaction, so a slow endpoint holds
+ * one sender, not the others; order per endpoint and user holds because only a stream's head is ever claimed.
+ *
+ * <p>At least once: a sender killed after the app answered but before the outcome was written sends again when the
+ * lease runs out, with the same webhook-id (the app's idempotency key). Only 2xx counts; redirects are not followed;
+ * 410 disables the endpoint; Retry-After on 429 and 503 replaces the next pause of the schedule.
+ */
+@Component
+public class WebhookDeliverer implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookDeliverer.class);
+    private static final double JITTER = 0.2;
+    private static final int MAX_ERROR_LENGTH = 500;
+    /** Outcomes of an attempt, the tag of {@code calbridge.webhook.deliveries}. */
+    private static final List<String> OUTCOMES = List.of("delivered", "failed_attempt", "failed", "disabled");
+
+    private final WebhookDeliveries deliveries;
+    private final WebhookEndpoints endpoints;
+    private final WebhookUrlPolicy urlPolicy;
+    private final WebhookDeliveryProperties properties;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final HttpClient http;
+    private final String worker = workerName();
+    private final AtomicLong claims = new AtomicLong();
+    private final ExecutorService loop = Executors.newSingleThreadExecutor(daemon("webhook-claim"));
+    private final ExecutorService senders;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("webhook-poll"));
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    /** Senders free to take a delivery: deliveries are claimed only for them, so no lease starts while it waits. */
+    private final Semaphore idle;
+
+    WebhookDeliverer(WebhookDeliveries deliveries, WebhookEndpoints endpoints, WebhookUrlPolicy urlPolicy, WebhookDeliveryProperties properties,
+            MeterRegistry meters, Clock clock) {
+        this.deliveries = deliveries;
+        this.endpoints = endpoints;
+        this.urlPolicy = urlPolicy;
+        this.properties = properties;
+        this.meters = meters;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(properties.timeout()).followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1).build();
+        this.senders = Executors.newFixedThreadPool(properties.senders(), daemon("webhook-sender"));
+        this.idle = new Semaphore(properties.senders());
+        OUTCOMES.forEach(outcome -> counter(outcome));
+        Gauge.builder("calbridge.webhook.oldest.undelivered.age", deliveries, WebhookDeliveries::oldestUndeliveredSeconds)
+                .baseUnit("seconds").description("how long the oldest notification not yet delivered has waited").register(meters);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void startPolling() {
+        long every = properties.pollInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::wake, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Look for due deliveries soon; concurrent wake-ups collapse into one more pass. */
+    public void wake() {
+        again.set(true);
+        if (draining.compareAndSet(false, true)) {
+            try {
+                loop.submit(this::drainWhileAsked);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                draining.set(false);
+            }
+        }
+    }
+
+    private void drainWhileAsked() {
+        try {
+            while (again.getAndSet(false)) {
+                drainAll();
+            }
+        } catch (RuntimeException e) {
+            log.error("claiming webhook deliveries failed; trying again at the next poll", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            draining.set(false);
+            if (again.get()) {
+                wake();
+            }
+        }
+    }
+
+    /** Claims only for idle senders and hands each delivery to one at once; returns when nothing more is due. */
+    private void drainAll() throws InterruptedException {
+        while (true) {
+            idle.acquire();
+            int taken = 1 + idle.drainPermits();
+            int wanted = Math.min(properties.batchSize(), taken);
+            List<WebhookDeliveries.Claimed> claimed = List.of();
+            try {
+                claimed = deliveries.claim(wanted, worker + ":" + claims.incrementAndGet(), properties.lease());
+            } finally {
+                idle.release(taken - claimed.size());
+            }
+            for (WebhookDeliveries.Claimed delivery : claimed) {
+                senders.execute(() -> {
+                    try {
+                        sendOne(delivery);
+                    } catch (RuntimeException e) {
+                        log.error("webhook delivery {} failed unexpectedly; its lease will run out and it is sent again", delivery.id(), e);
+                    } finally {
+                        idle.release();
+                        wake();
+                    }
+                });
+            }
+            if (claimed.size() < wanted) {
+                return;
+            }
+        }
+    }
+
+    private void sendOne(WebhookDeliveries.Claimed delivery) {
+        Instant started = clock.instant();
+        List<String> signing = endpoints.signingSecrets(delivery.endpointId(), started);
+        if (signing.isEmpty()) {
+            return; // the endpoint was deleted meanwhile, and its deliveries with it
+        }
+        URI uri = URI.create(delivery.url());
+        byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
+        Integer status = null;
+        String error = null;
+        Duration retryAfter = null;
+        long startedNanos = System.nanoTime();
+        try {
+            urlPolicy.checkResolved(uri);
+            long timestamp = started.getEpochSecond();
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.timeout())
+                    .header("webhook-id", delivery.messageId())
+                    .header("webhook-timestamp", Long.toString(timestamp))
+                    .header("webhook-signature", WebhookSigner.sign(delivery.messageId(), timestamp, body, signing))
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "calbridge-webhooks")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            // only the status and headers matter: the body is not read (an endpoint trickling one cannot hold a sender)
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response.body().close();
+            status = response.statusCode();
+            if (status < 200 || status > 299) {
+                error = status >= 300 && status < 400 ? "answered " + status + " (redirects are not followed)" : "answered " + status;
+            }
+            if (status == 429 || status == 503) {
+                retryAfter = response.headers().firstValue("Retry-After").map(this::retryAfter).orElse(null);
+            }
+        } catch (RefusedAddress refused) {
+            error = "address refused: " + refused.getMessage();
+        } catch (HttpTimeoutException e) {
+            error = "timed out after " + properties.timeout().toMillis() + " ms";
+        } catch (IOException e) {
+            error = "no answer: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            deliveries.release(delivery);
+            return;
+        }
+        int latency = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+        WebhookDeliveries.Attempt attempt = new WebhookDeliveries.Attempt(started, status, latency, truncate(error));
+        settle(delivery, attempt, retryAfter);
+    }
+
+    /** Writes the outcome (if the claim still holds) and what it means for the endpoint. */
+    private void settle(WebhookDeliveries.Claimed delivery, WebhookDeliveries.Attempt attempt, Duration retryAfter) {
+        Instant now = clock.instant();
+        Integer status = attempt.status();
+        if (status != null && status >= 200 && status <= 299) {
+            if (deliveries.settle(delivery, attempt, "DELIVERED", now)) {
+                deliveries.endpointSucceeded(delivery.endpointId());
+                counter("delivered").increment();
+            }
+            return;
+        }
+        if (status != null && status == 410) {
+            // the app says the endpoint is gone: this delivery and the rest wait, PENDING, in case it is enabled again
+            if (deliveries.settle(delivery, attempt, "PENDING", now)) {
+                deliveries.disable(delivery.endpointId(), "the endpoint answered 410 Gone at " + now);
+                counter("disabled").increment();
+            }
+            return;
+        }
+        int attempts = delivery.attempts() + 1;
+        boolean last = attempts >= properties.maxAttempts();
+        Duration wait = last ? Duration.ZERO : nextDelay(attempts, retryAfter);
+        if (!deliveries.settle(delivery, attempt, last ? "FAILED" : "PENDING", now.plus(wait))) {
+            return;
+        }
+        counter(last ? "failed" : "failed_attempt").increment();
+        if (deliveries.endpointFailed(delivery.endpointId(), properties.disableAfter())) {
+            counter("disabled").increment();
+        }
+    }
+
+    /** The schedule's pause after {@code attempts} failed ones, ±20%; the app's Retry-After instead, up to the longest pause. */
+    private Duration nextDelay(int attempts, Duration retryAfter) {
+        if (retryAfter != null) {
+            Duration capped = retryAfter.compareTo(properties.longestStep()) > 0 ? properties.longestStep() : retryAfter;
+            // never before the app asked: the jitter only adds
+            long millis = capped.toMillis();
+            return Duration.ofMillis(millis + (long) (millis * JITTER * ThreadLocalRandom.current().nextDouble()));
+        }
+        Duration step = properties.retrySchedule().get(Math.min(attempts, properties.retrySchedule().size()) - 1);
+        double factor = 1 + JITTER * (ThreadLocalRandom.current().nextDouble() * 2 - 1);
+        return Duration.ofMillis((long) (step.toMillis() * factor));
+    }
+
+    /** Retry-After as seconds or an HTTP date; null when it is neither. */
+    private Duration retryAfter(String value) {
+        String trimmed = value.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(trimmed)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration until = Duration.between(clock.instant(), ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+
+    private Counter counter(String outcome) {
+        return Counter.builder("calbridge.webhook.deliveries").tag("outcome", outcome)
+                .description("webhook delivery attempts by outcome").register(meters);
+    }
+
+    private static String truncate(String error) {
+        return error == null || error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
+    }
+
+    private static String workerName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "calbridge";
+        }
+        if (host.length() > 32) {
+            host = host.substring(0, 32);
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void destroy() {
+        timer.shutdownNow();
+        loop.shutdownNow();
+        senders.shutdownNow();
+    }
+}

@@ -1,0 +1,51 @@
+package io.calbridge.webhook;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import java.time.Duration;
+import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Delivery of webhooks to the app ({@code calbridge.webhook.*}), validated when bound.
+ *
+ * @param pollInterval  how often each instance looks for due deliveries (besides right after a notification commits)
+ * @param retrySchedule the pauses after each failed attempt, each with ±20% jitter; one attempt more than there are
+ *                      pauses, then the delivery is FAILED
+ * @param timeout       connect and request timeout of one attempt
+ * @param senders       attempts in flight at once per instance
+ * @param batchSize     the most deliveries one claim takes (never more than there are idle senders)
+ * @param lease         how long a claim holds: a delivery still RUNNING after it (its instance died) is claimed again;
+ *                      must exceed the timeout, or two instances may send it at once
+ * @param disableAfter  an endpoint failing this long since its first failure, with no success since, is disabled
+ */
+@Validated
+@ConfigurationProperties("calbridge.webhook")
+public record WebhookDeliveryProperties(
+        @DefaultValue("PT0.5S") @DurationMin(millis = 1) Duration pollInterval,
+        @DefaultValue({"PT5S", "PT5M", "PT30M", "PT2H", "PT5H", "PT10H", "PT10H"}) @NotEmpty List<Duration> retrySchedule,
+        @DefaultValue("PT15S") @DurationMin(millis = 1) Duration timeout,
+        @DefaultValue("8") @Min(1) int senders,
+        @DefaultValue("32") @Min(1) int batchSize,
+        @DefaultValue("PT1M") @DurationMin(millis = 1) Duration lease,
+        @DefaultValue("P5D") @DurationMin(millis = 1) Duration disableAfter) {
+
+    public WebhookDeliveryProperties {
+        if (lease != null && timeout != null && lease.compareTo(timeout) <= 0) {
+            // a claim that lapses while its attempt is still waiting for the answer is sent twice at once
+            throw new IllegalArgumentException("calbridge.webhook.lease must be longer than calbridge.webhook.timeout");
+        }
+    }
+
+    /** Attempts of one delivery before it is FAILED. */
+    int maxAttempts() {
+        return retrySchedule.size() + 1;
+    }
+
+    Duration longestStep() {
+        return retrySchedule.stream().max(Duration::compareTo).orElseThrow();
+    }
+}
