@@ -58,7 +58,7 @@ public class WebhookDeliverer implements DisposableBean {
     private final WebhookDeliveries deliveries;
     private final WebhookEndpoints endpoints;
     private final WebhookUrlPolicy urlPolicy;
-    private final WebhookDeliveryProperties properties;
+    private final WebhookProperties properties;
     private final MeterRegistry meters;
     private final Clock clock;
     private final HttpClient http;
@@ -72,7 +72,7 @@ public class WebhookDeliverer implements DisposableBean {
     /** Senders free to take a delivery: deliveries are claimed only for them, so no lease starts while it waits. */
     private final Semaphore idle;
 
-    WebhookDeliverer(WebhookDeliveries deliveries, WebhookEndpoints endpoints, WebhookUrlPolicy urlPolicy, WebhookDeliveryProperties properties,
+    WebhookDeliverer(WebhookDeliveries deliveries, WebhookEndpoints endpoints, WebhookUrlPolicy urlPolicy, WebhookProperties properties,
             MeterRegistry meters, Clock clock) {
         this.deliveries = deliveries;
         this.endpoints = endpoints;
