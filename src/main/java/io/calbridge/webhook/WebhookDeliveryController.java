@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Operations on the deliveries of webhooks to the app: what was sent and how it went, a replay, a test message. */
 @RestController
-@Tag(name = "webhooks", description = "Change notifications to the app (Standard Webhooks)")
+@Tag(name = "webhooks") // described on WebhookEndpointController
 class WebhookDeliveryController {
 
     private static final List<String> STATUSES = List.of("PENDING", "RUNNING", "DELIVERED", "FAILED");
