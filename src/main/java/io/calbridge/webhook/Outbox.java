@@ -42,7 +42,8 @@ public class Outbox {
 
     /**
      * Adds a notification of {@code type} about {@code userId} (null: about no user) with {@code data} as its payload;
-     * the body is the Standard Webhooks envelope {@code {type, timestamp, data}}. Returns its id (the webhook-id), or
+     * the body is the Standard Webhooks envelope {@code {type, timestamp, data}}, data led by the {@code userId} (the app
+     * must know whose change it is). Returns its id (the webhook-id), or
      * null when no endpoint is subscribed to the type.
      */
     @Transactional(propagation = Propagation.MANDATORY)
@@ -51,7 +52,12 @@ public class Outbox {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", type);
         body.put("timestamp", now.toString());
-        body.put("data", data);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        if (userId != null) {
+            payload.put("userId", userId);
+        }
+        payload.putAll(data);
+        body.put("data", payload);
         String id = newMessageId();
         Timestamp at = Timestamp.from(now);
         // one statement: the message only if some endpoint wants it, and its deliveries
