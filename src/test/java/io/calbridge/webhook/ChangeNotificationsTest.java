@@ -110,6 +110,50 @@ class ChangeNotificationsTest extends ApiTest {
     }
 
     @Test
+    void eventsRemovedByAFullResyncOrWithACalendarNoLongerReadAreNotifiedAsDeleted() {
+        String team = google.createCalendar(email, "Team");
+        List<String> primary = google.seedEvents(email, 3, tomorrowNine, Duration.ofHours(3), Duration.ofHours(1));
+        List<String> teams = google.seedEvents(team, 2, tomorrowNine.plus(Duration.ofHours(1)), Duration.ofHours(3), Duration.ofHours(1));
+        UUID connection = connectAndAwaitFirstSync();
+        long afterFirst = lastSeq();
+
+        // a full resync (expired cursor) does not list the deleted event: removing what it did not see is the deletion
+        google.expireSyncTokens(email);
+        google.deleteEvent(email, primary.get(2));
+        syncNow(connection, false);
+        Await.until("the deletion is notified", PATIENCE, () -> changedIds(afterFirst, "deleted").contains(primary.get(2)));
+        assertThat(changedIds(afterFirst, "deleted")).containsExactly(primary.get(2));
+        assertThat(changedIds(afterFirst, "created")).isEmpty();
+
+        long beforeNarrowing = lastSeq();
+        assertThat(api.patch("/api/v1/connections/" + connection, Caller.user(user), Map.of("readCalendarIds", List.of(email)))
+                .status()).isEqualTo(200);
+        syncNow(connection, false);
+        Await.until("the team calendar's events are notified as deleted", PATIENCE,
+                () -> !messages(EventTypes.CALENDAR_EVENTS_CHANGED, beforeNarrowing).isEmpty());
+        JsonNode data = single(EventTypes.CALENDAR_EVENTS_CHANGED, beforeNarrowing).path("data");
+        assertThat(data.path("calendarId").asText()).isEqualTo(team);
+        assertThat(strings(data.path("deleted"))).containsExactlyInAnyOrderElementsOf(teams);
+        assertThat(data.path("counts").path("deleted").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEachTypesPayload() {
+        JsonNode document = api.get("/v3/api-docs", Caller.anonymous()).json();
+
+        for (String type : EventTypes.SUBSCRIBABLE) {
+            JsonNode schema = document.path("components").path("schemas").path("Notification." + type);
+            assertThat(schema.path("properties").path("type").path("enum").get(0).asText()).as(type).isEqualTo(type);
+            assertThat(schema.path("properties").path("data").path("properties").has("connectionId")).as(type).isTrue();
+        }
+        assertThat(document.path("components").path("schemas").path("Notification." + EventTypes.CALENDAR_EVENTS_CHANGED)
+                .path("properties").path("data").path("properties").propertyNames())
+                .contains("created", "updated", "deleted", "counts", "range", "idsOmitted");
+        assertThat(document.path("webhooks").path(EventTypes.APPOINTMENT_SYNC_FAILED).path("post").path("requestBody").toString())
+                .contains("Notification." + EventTypes.APPOINTMENT_SYNC_FAILED);
+    }
+
+    @Test
     void aPageOfMoreThanAHundredChangesSendsCountsAndTheRangeInsteadOfIds() {
         google.seedEvents(email, 150, tomorrowNine, Duration.ofHours(1), Duration.ofMinutes(30));
 
@@ -301,7 +345,11 @@ class ChangeNotificationsTest extends ApiTest {
     }
 
     private JsonNode single(String type) {
-        List<JsonNode> messages = messages(type, 0);
+        return single(type, 0);
+    }
+
+    private JsonNode single(String type, long afterSeq) {
+        List<JsonNode> messages = messages(type, afterSeq);
         assertThat(messages).as(type).hasSize(1);
         return messages.get(0);
     }
