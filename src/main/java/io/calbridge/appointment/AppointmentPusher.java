@@ -124,12 +124,13 @@ class AppointmentPusher implements JobHandler {
 
     /** Failed for good: recorded, and told (in the same transaction) to whoever follows appointments. */
     @Override
-    public void onDead(SyncJob job, String error) {
+    public void onDead(SyncJob job, String reason, String error) {
         String provider = connections.find(job.connectionId()).map(Connection::provider).orElse(null); // a rare path: one read
         transactions.executeWithoutResult(tx -> appointments.failed(job.userId(), job.appointmentId(), job.connectionId(),
                 AppointmentEvent.FAILED, error, clock.instant()).ifPresent(target -> publisher.publishEvent(new AppointmentSyncRecorded(
                         job.userId(), job.appointmentId(), job.connectionId(), provider, target.calendarId(), AppointmentEvent.FAILED,
-                        job.wanted(), null, target.externalId(), target.meetingUrl(), target.meetingLinkUnavailable(), false, error))));
+                        job.wanted(), null, target.externalId(), target.meetingUrl(), target.meetingLinkUnavailable(), false, error,
+                        reason))));
     }
 
     /** {@code meetingLinkUnavailable}: the provider's reason for no link; not kept beside a link (one from before, say). */
@@ -141,7 +142,7 @@ class AppointmentPusher implements JobHandler {
                     appointment.version(), meetingUrl, linkUnavailable, clock.instant());
             publisher.publishEvent(new AppointmentSyncRecorded(appointment.userId(), appointment.appointmentId(), connection.id(),
                     connection.provider(), calendarId, AppointmentEvent.SYNCED, appointment.version(), appointment.status(), externalId,
-                    meetingUrl, linkUnavailable, appointment.cancelled(), null));
+                    meetingUrl, linkUnavailable, appointment.cancelled(), null, null));
         });
         return Result.done(appointment.version(), created, updated, deleted, calls);
     }

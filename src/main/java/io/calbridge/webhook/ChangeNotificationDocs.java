@@ -87,7 +87,9 @@ class ChangeNotificationDocs {
         types.put(EventTypes.APPOINTMENT_SYNC_FAILED, appointment("""
                 The push to one destination gave up for good (state FAILED); a failed attempt whose retry is still pending \
                 sends nothing.""")
-                .addProperty("error", text("Permanent: invalid")));
+                .addProperty("error", text("Permanent: invalid"))
+                .addProperty("errorReason", new StringSchema()._enum(List.of("permanent", "transient"))
+                        .description("permanent: the provider refused; transient: the attempts are used up")));
         types.put(EventTypes.APPOINTMENT_REMOTE_CHANGE, object("The appointment's event was moved or deleted in the calendar.",
                 List.of("appointmentId", "connectionId", "provider", "change"))
                 .addProperty("appointmentId", text("apt-1042"))

@@ -73,6 +73,7 @@ class ChangeNotifications {
         data.put("meetingLink", recorded.meetingUrl());
         putIfSet(data, "meetingLinkUnavailable", recorded.meetingLinkUnavailable());
         putIfSet(data, "error", recorded.error());
+        putIfSet(data, "errorReason", recorded.errorReason());
         outbox.add(recorded.userId(), recorded.failed() ? EventTypes.APPOINTMENT_SYNC_FAILED : EventTypes.APPOINTMENT_SYNC_SUCCEEDED, data);
     }
 

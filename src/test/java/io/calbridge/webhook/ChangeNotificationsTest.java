@@ -216,6 +216,7 @@ class ChangeNotificationsTest extends ApiTest {
         assertThat(data.path("state").asText()).isEqualTo("FAILED");
         assertThat(data.path("provider").asText()).isEqualTo("google");
         assertThat(data.path("error").asText()).contains("Permanent");
+        assertThat(data.path("errorReason").asText()).isEqualTo("permanent");
         assertThat(messages(EventTypes.APPOINTMENT_SYNC_SUCCEEDED, 0)).isEmpty();
     }
 
