@@ -2,6 +2,7 @@ package io.calbridge.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.calbridge.connection.ConnectionService;
 import io.calbridge.connection.ConnectionStatusChanged;
 import io.calbridge.emulator.google.Fault;
 import io.calbridge.emulator.google.GoogleCalendarEmulator;
@@ -48,6 +49,8 @@ class ChangeNotificationsTest extends ApiTest {
     private TransactionTemplate transactions;
     @Autowired
     private ApplicationEventPublisher publisher;
+    @Autowired
+    private ConnectionService connections;
 
     private UUID endpoint;
     private String user;
@@ -270,6 +273,8 @@ class ChangeNotificationsTest extends ApiTest {
         String job = syncNow(connection, false);
         Await.until("the sync has run", PATIENCE, () -> !"PENDING".equals(
                 api.get("/api/v1/sync-jobs/" + job, Caller.service(user)).json().path("status").asText()));
+        // what sync and push do when the provider refuses the authorization: a no-op on a connection that already needs it
+        connections.markNeedsReauth(connection, "the provider refused the authorization during sync");
 
         JsonNode needsReauth = single(EventTypes.CONNECTION_NEEDS_REAUTH).path("data");
         assertThat(needsReauth.path("status").asText()).isEqualTo("NEEDS_REAUTH");
@@ -287,6 +292,20 @@ class ChangeNotificationsTest extends ApiTest {
         assertThat(disconnected.path("connectionId").asText()).isEqualTo(connection.toString());
         assertThat(disconnected.path("status").asText()).isEqualTo("DISCONNECTED");
         assertThat(allBodies()).noneMatch(b -> b.contains("refresh") || b.contains("access_token"));
+    }
+
+    @Test
+    void anAuthorizationRefusedDuringSyncOrPushNotifiesNeedsReauthOnTheTransitionOnly() {
+        UUID connection = connectAndAwaitFirstSync();
+
+        connections.markNeedsReauth(connection, "the provider refused the authorization");
+        connections.markNeedsReauth(connection, "the provider refused the authorization");
+
+        JsonNode data = single(EventTypes.CONNECTION_NEEDS_REAUTH).path("data");
+        assertThat(data.path("connectionId").asText()).isEqualTo(connection.toString());
+        assertThat(data.path("accountEmail").asText()).isEqualTo(email);
+        assertThat(data.path("reason").asText()).isEqualTo("the provider refused the authorization");
+        assertThat(api.get("/api/v1/connections/" + connection, Caller.user(user)).json().path("status").asText()).isEqualTo("NEEDS_REAUTH");
     }
 
     @Test
