@@ -26,6 +26,8 @@ class AppointmentEvent {
 
     static final String PENDING = "PENDING";
     static final String SKIPPED = "SKIPPED";
+    static final String SYNCED = "SYNCED";
+    static final String FAILED = "FAILED";
 
     @Id
     private String userId;

@@ -14,7 +14,9 @@ import io.calbridge.sync.SyncJob;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Brings one appointment to one connection's calendar at its latest version: create, update or delete. The external
@@ -29,14 +31,18 @@ class AppointmentPusher implements JobHandler {
     private final ConnectionService connections;
     private final TokenService tokens;
     private final ProviderRegistry providers;
+    private final ApplicationEventPublisher publisher;
+    private final TransactionTemplate transactions;
     private final Clock clock;
 
-    AppointmentPusher(AppointmentRepository appointments, ConnectionService connections,
-            TokenService tokens, ProviderRegistry providers, Clock clock) {
+    AppointmentPusher(AppointmentRepository appointments, ConnectionService connections, TokenService tokens, ProviderRegistry providers,
+            ApplicationEventPublisher publisher, TransactionTemplate transactions, Clock clock) {
         this.appointments = appointments;
         this.connections = connections;
         this.tokens = tokens;
         this.providers = providers;
+        this.publisher = publisher;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -116,16 +122,28 @@ class AppointmentPusher implements JobHandler {
         }
     }
 
+    /** Failed for good: recorded, and told (in the same transaction) to whoever follows appointments. */
     @Override
-    public void onDead(SyncJob job, String error) {
-        appointments.failed(job.userId(), job.appointmentId(), job.connectionId(), "FAILED", error, clock.instant());
+    public void onDead(SyncJob job, String reason, String error) {
+        String provider = connections.find(job.connectionId()).map(Connection::provider).orElse(null); // a rare path: one read
+        transactions.executeWithoutResult(tx -> appointments.failed(job.userId(), job.appointmentId(), job.connectionId(),
+                AppointmentEvent.FAILED, error, clock.instant()).ifPresent(target -> publisher.publishEvent(new AppointmentSyncRecorded(
+                        job.userId(), job.appointmentId(), job.connectionId(), provider, target.calendarId(), AppointmentEvent.FAILED,
+                        job.wanted(), null, target.externalId(), target.meetingUrl(), target.meetingLinkUnavailable(), false, error,
+                        reason))));
     }
 
     /** {@code meetingLinkUnavailable}: the provider's reason for no link; not kept beside a link (one from before, say). */
     private Result synced(Appointment appointment, Connection connection, String calendarId, String externalId, String meetingUrl,
             String meetingLinkUnavailable, int created, int updated, int deleted, int calls) {
-        appointments.synced(appointment.userId(), appointment.appointmentId(), connection.id(), calendarId, externalId,
-                appointment.version(), meetingUrl, meetingUrl == null ? meetingLinkUnavailable : null, clock.instant());
+        String linkUnavailable = meetingUrl == null ? meetingLinkUnavailable : null;
+        transactions.executeWithoutResult(tx -> {
+            appointments.synced(appointment.userId(), appointment.appointmentId(), connection.id(), calendarId, externalId,
+                    appointment.version(), meetingUrl, linkUnavailable, clock.instant());
+            publisher.publishEvent(new AppointmentSyncRecorded(appointment.userId(), appointment.appointmentId(), connection.id(),
+                    connection.provider(), calendarId, AppointmentEvent.SYNCED, appointment.version(), appointment.status(), externalId,
+                    meetingUrl, linkUnavailable, appointment.cancelled(), null, null));
+        });
         return Result.done(appointment.version(), created, updated, deleted, calls);
     }
 

@@ -101,10 +101,11 @@ class AppointmentRepository {
                 .params(calendarId, userId, appointmentId, connectionId).update();
     }
 
-    void failed(String userId, String appointmentId, UUID connectionId, String state, String error, Instant now) {
-        jdbc.sql("UPDATE appointment_events SET state = ?, last_error = ?, updated_at = ? "
-                + "WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
-                .params(state, error, ts(now), userId, appointmentId, connectionId).update();
+    /** The push failed ({@code state} PENDING: a retry will follow; FAILED: for good); returns the destination as it now is. */
+    Optional<AppointmentEvent> failed(String userId, String appointmentId, UUID connectionId, String state, String error, Instant now) {
+        return jdbc.sql("UPDATE appointment_events SET state = ?, last_error = ?, updated_at = ? "
+                + "WHERE user_id = ? AND appointment_id = ? AND connection_id = ? RETURNING *")
+                .params(state, error, ts(now), userId, appointmentId, connectionId).query(AppointmentRepository::target).optional();
     }
 
     /** Pushed events among {@code externalIds} of a calendar, with their appointment's time and status and their remote change. */
@@ -137,20 +138,25 @@ class AppointmentRepository {
                 .list();
     }
 
-    /** Sets the remote change of the given appointments' events in the connection, in one statement; rows already so stay untouched. */
-    void remoteChange(UUID connectionId, List<RemoteChange> changes) {
+    /**
+     * Sets the remote change of the given appointments' events in the connection, in one statement; rows already so stay
+     * untouched. Returns the rows it changed, with their external event ids.
+     */
+    List<Changed> remoteChange(UUID connectionId, List<RemoteChange> changes) {
         if (changes.isEmpty()) {
-            return;
+            return List.of();
         }
-        jdbc.sql("""
+        return jdbc.sql("""
                 UPDATE appointment_events t SET remote_change = c.change
                 FROM unnest(?::text[], ?::text[], ?::text[]) AS c (user_id, appointment_id, change)
                 WHERE t.user_id = c.user_id AND t.appointment_id = c.appointment_id AND t.connection_id = ?
-                    AND t.remote_change IS DISTINCT FROM c.change""")
+                    AND t.remote_change IS DISTINCT FROM c.change
+                RETURNING t.user_id, t.appointment_id, t.remote_change, t.external_id""")
                 .params(changes.stream().map(RemoteChange::userId).toArray(String[]::new),
                         changes.stream().map(RemoteChange::appointmentId).toArray(String[]::new),
                         changes.stream().map(RemoteChange::change).toArray(String[]::new), connectionId)
-                .update();
+                .query((rs, row) -> new Changed(new RemoteChange(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getString(4)))
+                .list();
     }
 
     private static AppointmentEvent target(ResultSet rs, int row) throws SQLException {
@@ -180,5 +186,9 @@ class AppointmentRepository {
 
     /** The remote change (MOVED, DELETED, or null: none) an appointment's event should show. */
     record RemoteChange(String userId, String appointmentId, String change) {
+    }
+
+    /** A remote change as written, with the external id of the event it is about. */
+    record Changed(RemoteChange change, String externalId) {
     }
 }

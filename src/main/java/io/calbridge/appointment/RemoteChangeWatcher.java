@@ -1,5 +1,6 @@
 package io.calbridge.appointment;
 
+import io.calbridge.appointment.AppointmentRepository.Changed;
 import io.calbridge.appointment.AppointmentRepository.Pushed;
 import io.calbridge.appointment.AppointmentRepository.RemoteChange;
 import io.calbridge.provider.RemoteEvent;
@@ -9,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -25,9 +28,11 @@ import org.springframework.stereotype.Component;
 class RemoteChangeWatcher {
 
     private final AppointmentRepository appointments;
+    private final ApplicationEventPublisher publisher;
 
-    RemoteChangeWatcher(AppointmentRepository appointments) {
+    RemoteChangeWatcher(AppointmentRepository appointments, ApplicationEventPublisher publisher) {
         this.appointments = appointments;
+        this.publisher = publisher;
     }
 
     @EventListener
@@ -41,7 +46,7 @@ class RemoteChangeWatcher {
                 changes.add(new RemoteChange(pushed.userId(), pushed.appointmentId(), change));
             }
         }
-        appointments.remoteChange(changed.connectionId(), changes);
+        published(changed.connectionId(), changed.provider(), appointments.remoteChange(changed.connectionId(), changes));
     }
 
     /**
@@ -50,8 +55,19 @@ class RemoteChangeWatcher {
      */
     @EventListener
     void inspect(CalendarFullySynced synced) {
-        appointments.remoteChange(synced.connectionId(), appointments.missingAfterFullSync(synced.connectionId(), synced.calendarId(),
-                synced.started(), synced.windowStart(), synced.windowEnd()));
+        published(synced.connectionId(), synced.provider(), appointments.remoteChange(synced.connectionId(),
+                appointments.missingAfterFullSync(synced.connectionId(), synced.calendarId(), synced.started(), synced.windowStart(),
+                        synced.windowEnd())));
+    }
+
+    /** Marks set (not cleared) are news for the app; they are published in the sync's transaction, which these run in. */
+    private void published(UUID connectionId, String provider, List<Changed> written) {
+        for (Changed changed : written) {
+            if (changed.change().change() != null) {
+                publisher.publishEvent(new AppointmentRemoteChanged(changed.change().userId(), changed.change().appointmentId(),
+                        connectionId, provider, changed.change().change(), changed.externalId()));
+            }
+        }
     }
 
     /** What the event in the calendar shows against its appointment: DELETED, MOVED, or null (as pushed). */

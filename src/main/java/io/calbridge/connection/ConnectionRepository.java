@@ -65,7 +65,8 @@ interface ConnectionRepository extends JpaRepository<Connection, UUID> {
     @Transactional
     @Modifying
     @Query("update versioned Connection c set c.status = io.calbridge.connection.ConnectionStatus.NEEDS_REAUTH, "
-            + "c.lastSyncError = :reason, c.updatedAt = :now where c.id = :id")
+            + "c.lastSyncError = :reason, c.updatedAt = :now where c.id = :id "
+            + "and c.status <> io.calbridge.connection.ConnectionStatus.NEEDS_REAUTH")
     int markNeedsReauth(UUID id, String reason, Instant now);
 
     @Transactional

@@ -77,7 +77,13 @@ public class ConnectionService {
 
     /** The provider refused the connection's authorization for good ({@code AuthRevoked}): only a reconnect helps. */
     public void markNeedsReauth(UUID id, String reason) {
-        connections.markNeedsReauth(id, reason, clock.instant());
+        transactions.executeWithoutResult(tx -> {
+            // only the transition is written and told: a connection that already needs it stays as it is
+            if (connections.markNeedsReauth(id, reason, clock.instant()) > 0) {
+                rows.find(id).ifPresent(c -> events.publishEvent(new ConnectionStatusChanged(id, c.userId(), c.provider(),
+                        c.accountEmail(), ConnectionStatusChanged.Change.NEEDS_REAUTH, ConnectionStatus.NEEDS_REAUTH.name(), reason)));
+            }
+        });
     }
 
     /** Applies the patch to the settings as read; a change of the connection meanwhile fails the write (its version rose). */
@@ -134,7 +140,12 @@ public class ConnectionService {
                 log.warn("revoking connection {} at {} failed; deleting its tokens anyway: {}", id, connection.provider(), e.toString());
             }
         }
-        connections.deleteConnection(id);
+        transactions.executeWithoutResult(tx -> {
+            if (connections.deleteConnection(id) > 0) {
+                events.publishEvent(new ConnectionStatusChanged(id, userId, connection.provider(), connection.accountEmail(),
+                        ConnectionStatusChanged.Change.DISCONNECTED, "DISCONNECTED", null));
+            }
+        });
     }
 
     private CalendarProvider adapter(Connection connection) {

@@ -174,12 +174,20 @@ class OAuthFlow {
         Instant now = clock.instant();
         Connection existing = connections.findByUserIdAndProviderAndAccountId(userId, providerId, account.accountId()).orElse(null);
         if (existing != null) {
+            ConnectionStatus before = existing.status();
             existing.reconnect(account, tokens.encrypt(existing.id(), response), now);
+            if (before != ConnectionStatus.ACTIVE) {
+                // told in this transaction, so it commits with the reconnect; reconnecting an ACTIVE one changes nothing to tell
+                events.publishEvent(new ConnectionStatusChanged(existing.id(), userId, providerId, account.email(),
+                        ConnectionStatusChanged.Change.RESTORED, ConnectionStatus.ACTIVE.name(), "reconnected (was " + before + ")"));
+            }
             return existing.id();
         }
         UUID id = UUID.randomUUID();
         // flushed at once: a second callback that inserted the same account first fails here, as a DataIntegrityViolation
         connections.saveAndFlush(new Connection(id, userId, providerId, account, tokens.encrypt(id, response), now));
+        events.publishEvent(new ConnectionStatusChanged(id, userId, providerId, account.email(), ConnectionStatusChanged.Change.CONNECTED,
+                ConnectionStatus.ACTIVE.name(), null));
         return id;
     }
 

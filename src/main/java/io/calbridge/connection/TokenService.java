@@ -21,6 +21,7 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -46,15 +47,17 @@ public class TokenService implements SecretsOwner {
     private final OAuthClients oauth;
     private final TokenCipher cipher;
     private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     TokenService(ConnectionRepository connections, ConnectionRows rows, OAuthClients oauth, TokenCipher cipher,
-            TransactionTemplate transactions, Clock clock) {
+            TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock) {
         this.connections = connections;
         this.rows = rows;
         this.oauth = oauth;
         this.cipher = cipher;
         this.transactions = transactions;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -165,8 +168,11 @@ public class TokenService implements SecretsOwner {
         return RefreshOutcome.token(response.getAccessToken().getTokenValue());
     }
 
+    /** Under the row lock, and only for a row not yet NEEDS_REAUTH (see refreshLocked): the transition, told once. */
     private RefreshOutcome markRevoked(Connection row, String reason) {
         row.markNeedsReauth(reason, clock.instant());
+        events.publishEvent(new ConnectionStatusChanged(row.id(), row.userId(), row.provider(), row.accountEmail(),
+                ConnectionStatusChanged.Change.NEEDS_REAUTH, ConnectionStatus.NEEDS_REAUTH.name(), reason));
         log.info("connection {} needs reauthorization: {}", row.id(), reason);
         return RefreshOutcome.revoked(new ProviderException.AuthRevoked(reason, null));
     }

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,8 +63,26 @@ public class EventStore {
         this.clock = clock;
     }
 
-    /** What one page did to the store. */
-    public record PageResult(int created, int updated, int deleted) {
+    /** What one page did to the store: the ids (as the events API shows them) of the events it created, updated, deleted. */
+    public record PageResult(List<String> createdIds, List<String> updatedIds, List<String> deletedIds) {
+
+        static final PageResult NOTHING = new PageResult(List.of(), List.of(), List.of());
+
+        public int created() {
+            return createdIds.size();
+        }
+
+        public int updated() {
+            return updatedIds.size();
+        }
+
+        public int deleted() {
+            return deletedIds.size();
+        }
+
+        public boolean changedAnything() {
+            return !createdIds.isEmpty() || !updatedIds.isEmpty() || !deletedIds.isEmpty();
+        }
     }
 
     /**
@@ -74,13 +93,13 @@ public class EventStore {
     public PageResult apply(UUID connectionId, String userId, String calendarId, ZoneId calendarZone, List<RemoteEvent> page,
             long generation) {
         if (page.isEmpty()) {
-            return new PageResult(0, 0, 0); // the usual incremental page when nothing changed: no SQL at all
+            return PageResult.NOTHING; // the usual incremental page when nothing changed: no SQL at all
         }
         Map<String, String> known = storedEtags(connectionId, calendarId, page);
         List<Object[]> upserts = new ArrayList<>();
         List<Object[]> deletes = new ArrayList<>();
-        int created = 0;
-        int updated = 0;
+        List<String> created = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
         Timestamp now = Timestamp.from(clock.instant());
         for (RemoteEvent event : page) {
             if (event.cancelled() && event.recurringEventId() == null) {
@@ -93,41 +112,54 @@ public class EventStore {
             }
             upserts.add(row);
             if (!known.containsKey(event.externalId())) {
-                created++;
+                created.add(event.externalId());
             } else if (event.etag() == null || !event.etag().equals(known.get(event.externalId()))) {
-                updated++; // a full sync rewrites every event it sees; only a new version (etag) is an update
+                updated.add(event.externalId()); // a full sync rewrites every event it sees; only a new version (etag) is an update
             }
         }
         template.batchUpdate(UPSERT, upserts);
-        int deleted = 0;
-        for (int count : template.batchUpdate("DELETE FROM events WHERE connection_id = ? AND calendar_id = ? AND external_id = ?", deletes)) {
-            deleted += count;
+        List<String> deleted = new ArrayList<>();
+        int[] counts = template.batchUpdate("DELETE FROM events WHERE connection_id = ? AND calendar_id = ? AND external_id = ?", deletes);
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                deleted.add((String) deletes.get(i)[2]);
+            }
         }
-        if (!upserts.isEmpty() || deleted > 0) {
+        if (!upserts.isEmpty() || !deleted.isEmpty()) {
             stamps.bump(userId); // an idle page (the usual incremental sync) keeps the user's cached busy time valid
         }
         return new PageResult(created, updated, deleted);
     }
 
-    /** After a full sync: what it did not see is gone at the provider. */
+    /** After a full sync: what it did not see is gone at the provider. Returns the ids of the events removed. */
     @Transactional
-    public int deleteNotSeen(UUID connectionId, String calendarId, long generation) {
-        return bumpedIfAny(connectionId, jdbc.sql("DELETE FROM events WHERE connection_id = ? AND calendar_id = ? AND generation < ?")
-                .params(connectionId, calendarId, generation).update());
+    public List<String> deleteNotSeen(UUID connectionId, String calendarId, long generation) {
+        List<String> deleted = jdbc.sql("DELETE FROM events WHERE connection_id = ? AND calendar_id = ? AND generation < ? RETURNING external_id")
+                .params(connectionId, calendarId, generation).query(String.class).list();
+        bumpedIfAny(connectionId, deleted.size());
+        return deleted;
     }
 
-    /** Events of calendars no longer synced (the user narrowed readCalendarIds, or the account lost the calendar). */
+    /**
+     * Events of calendars no longer synced (the user narrowed readCalendarIds, or the account lost the calendar).
+     * Returns the ids of the events removed, by calendar.
+     */
     @Transactional
-    public int deleteCalendars(UUID connectionId, List<String> calendarIds) {
-        return bumpedIfAny(connectionId, jdbc.sql("DELETE FROM events WHERE connection_id = ? AND calendar_id = ANY (?)")
-                .params(connectionId, calendarIds.toArray(String[]::new)).update());
+    public Map<String, List<String>> deleteCalendars(UUID connectionId, List<String> calendarIds) {
+        Map<String, List<String>> deleted = new LinkedHashMap<>();
+        jdbc.sql("DELETE FROM events WHERE connection_id = ? AND calendar_id = ANY (?) RETURNING calendar_id, external_id")
+                .params(connectionId, calendarIds.toArray(String[]::new))
+                .query(rs -> {
+                    deleted.computeIfAbsent(rs.getString(1), calendar -> new ArrayList<>()).add(rs.getString(2));
+                });
+        bumpedIfAny(connectionId, deleted.size());
+        return deleted;
     }
 
-    private int bumpedIfAny(UUID connectionId, int deleted) {
+    private void bumpedIfAny(UUID connectionId, int deleted) {
         if (deleted > 0) {
             stamps.bumpOwnerOf(connectionId);
         }
-        return deleted;
     }
 
     /** Single events and moved instances overlapping [from, to). */

@@ -8,7 +8,7 @@ import java.util.UUID;
  * cursor): the store now holds exactly the calendar's events in [{@code windowStart}, {@code windowEnd}) as the
  * provider listed them from {@code started} on, so whatever is missing there is gone from the calendar. A full
  * listing does not report deletions the way an incremental one does; features that follow their own events learn
- * of deletions from this instead.
+ * of deletions from this instead. Published inside the transaction that removed what the full sync did not see.
  */
-public record CalendarFullySynced(UUID connectionId, String calendarId, Instant started, Instant windowStart, Instant windowEnd) {
+public record CalendarFullySynced(UUID connectionId, String provider, String calendarId, Instant started, Instant windowStart, Instant windowEnd) {
 }

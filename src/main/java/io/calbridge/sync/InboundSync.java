@@ -97,7 +97,7 @@ public class InboundSync {
         try {
             List<CalendarInfo> calendars = calendarsToRead(connection, provider, counter);
             Map<String, State> known = states.all(connectionId);
-            counter.deleted += forgetCalendarsNoLongerRead(connectionId, calendars, known);
+            counter.deleted += forgetCalendarsNoLongerRead(connection, calendars, known);
             for (CalendarInfo calendar : calendars) {
                 syncCalendar(connection, provider, calendar, known.get(calendar.id()), full, counter);
             }
@@ -135,14 +135,26 @@ public class InboundSync {
      * events deleted; the usual run, where the calendars did not change, writes nothing. State rows and events go in
      * one transaction, so no event outlives its calendar's row.
      */
-    private int forgetCalendarsNoLongerRead(UUID connectionId, List<CalendarInfo> calendars, Map<String, State> known) {
+    private int forgetCalendarsNoLongerRead(Connection connection, List<CalendarInfo> calendars, Map<String, State> known) {
+        UUID connectionId = connection.id();
         Set<String> read = calendars.stream().map(CalendarInfo::id).collect(Collectors.toSet());
         if (read.containsAll(known.keySet())) {
             return 0;
         }
+        Instant now = clock.instant();
         Integer deleted = transactions.execute(tx -> {
             List<String> removed = states.retainOnly(connectionId, read.toArray(String[]::new));
-            return removed.isEmpty() ? 0 : events.deleteCalendars(connectionId, removed);
+            if (removed.isEmpty()) {
+                return 0;
+            }
+            int count = 0;
+            for (Map.Entry<String, List<String>> calendar : events.deleteCalendars(connectionId, removed).entrySet()) {
+                count += calendar.getValue().size();
+                publisher.publishEvent(new CalendarEventsChanged(connectionId, connection.userId(), connection.provider(),
+                        calendar.getKey(), List.of(), List.of(), calendar.getValue(), now.minus(properties.windowPast()),
+                        now.plus(properties.windowFuture())));
+            }
+            return count;
         });
         return deleted == null ? 0 : deleted;
     }
@@ -184,11 +196,9 @@ public class InboundSync {
                 pageCursor = null;
                 continue;
             }
-            PageResult result = events.apply(connection.id(), connection.userId(), calendar.id(), zone, page.events(), generation);
+            PageResult result = page.events().isEmpty() ? events.apply(connection.id(), connection.userId(), calendar.id(), zone,
+                    page.events(), generation) : storePage(connection, calendar.id(), zone, page, generation, window);
             counter.add(result);
-            if (!page.events().isEmpty()) {
-                publisher.publishEvent(new RemoteEventsChanged(connection.id(), calendar.id(), page.events()));
-            }
             pageCursor = page.nextPageCursor();
             nextSyncCursor = page.syncCursor();
             if (pageCursor == null) {
@@ -196,11 +206,37 @@ public class InboundSync {
             }
         }
         if (full) {
-            counter.deleted += events.deleteNotSeen(connection.id(), calendar.id(), generation);
-            publisher.publishEvent(new CalendarFullySynced(connection.id(), calendar.id(), now, window.start(), window.end()));
+            long seen = generation;
+            Integer deleted = transactions.execute(tx -> {
+                List<String> gone = events.deleteNotSeen(connection.id(), calendar.id(), seen);
+                if (!gone.isEmpty()) {
+                    publisher.publishEvent(new CalendarEventsChanged(connection.id(), connection.userId(), connection.provider(),
+                            calendar.id(), List.of(), List.of(), gone, window.start(), window.end()));
+                }
+                publisher.publishEvent(new CalendarFullySynced(connection.id(), connection.provider(), calendar.id(), now,
+                        window.start(), window.end()));
+                return gone.size();
+            });
+            counter.deleted += deleted == null ? 0 : deleted;
         }
         states.save(connection.id(), calendar.id(), nextSyncCursor, generation, full ? window : null, clock.instant());
         pushChannels.ensureWatching(connection, provider, calendar.id(), state.channelExpiresAt());
+    }
+
+    /**
+     * Stores a page and tells the features what it changed, in one transaction: what they write (an appointment's remote
+     * change, a notification to the app) commits with the page or not at all.
+     */
+    private PageResult storePage(Connection connection, String calendarId, ZoneId zone, ChangePage page, long generation, Window window) {
+        return transactions.execute(tx -> {
+            PageResult result = events.apply(connection.id(), connection.userId(), calendarId, zone, page.events(), generation);
+            publisher.publishEvent(new RemoteEventsChanged(connection.id(), connection.provider(), calendarId, page.events()));
+            if (result.changedAnything()) {
+                publisher.publishEvent(new CalendarEventsChanged(connection.id(), connection.userId(), connection.provider(), calendarId,
+                        result.createdIds(), result.updatedIds(), result.deletedIds(), window.start(), window.end()));
+            }
+            return result;
+        });
     }
 
     /**

@@ -16,8 +16,11 @@ public interface JobHandler {
         return Duration.ZERO;
     }
 
-    /** The job gave up for good (dead): show it where the user looks. */
-    default void onDead(SyncJob job, String error) {
+    /**
+     * The job gave up for good (dead): show it where the user looks. {@code reason}: {@code permanent} (the provider
+     * refused) or {@code transient} (attempts used up), as the job's errorReason.
+     */
+    default void onDead(SyncJob job, String reason, String error) {
     }
 
     /** What a run did. {@code reached}: the version (or request) now done. */

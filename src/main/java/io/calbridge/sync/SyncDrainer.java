@@ -210,7 +210,7 @@ public class SyncDrainer implements DisposableBean {
                 || failure instanceof ProviderException.Unauthorized;
         if (!retryable || job.attempts() + 1 >= properties.maxAttempts()) {
             if (queue.dead(job, worker, reason(failure), error)) {
-                handler.onDead(job, error);
+                handler.onDead(job, reason(failure), error);
             }
             return "DEAD";
         }

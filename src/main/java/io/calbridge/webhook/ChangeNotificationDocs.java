@@ -1,0 +1,144 @@
+package io.calbridge.webhook;
+
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.RequestBody;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The payload of each notification type in the OpenAPI document: a schema component per type
+ * ({@code Notification.<type>}, the Standard Webhooks envelope with that type's {@code data}), and the same as
+ * OpenAPI 3.1 {@code webhooks} entries, which is what tools that read webhooks look for. The fields are those
+ * {@link ChangeNotifications} writes; README's "Event types" is the same table in prose.
+ */
+@Configuration(proxyBeanMethods = false)
+class ChangeNotificationDocs {
+
+    static final String PREFIX = "Notification.";
+
+    @Bean
+    OpenApiCustomizer changeNotificationSchemas() {
+        return openApi -> {
+            // in a customizer, not the OpenAPI bean: springdoc drops schemas nothing referenced when it built the paths
+            for (Map.Entry<String, Schema<?>> type : dataSchemas().entrySet()) {
+                String name = PREFIX + type.getKey();
+                openApi.getComponents().addSchemas(name, envelope(type.getKey(), type.getValue()));
+                openApi.addWebhooks(type.getKey(), new PathItem().post(new Operation()
+                        .summary("`" + type.getKey() + "`, to every enabled endpoint subscribed to it")
+                        .description("Signed as Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); "
+                                + "the same `webhook-id` on every attempt. Payloads carry ids and what changed: no tokens and "
+                                + "no client details at all.")
+                        .requestBody(new RequestBody().required(true).content(new Content().addMediaType("application/json",
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + name)))))
+                        .responses(new ApiResponses().addApiResponse("2XX", new ApiResponse()
+                                .description("received; any other answer (or none within 15 s) is retried")))));
+            }
+        };
+    }
+
+    private static Schema<?> envelope(String type, Schema<?> data) {
+        return new ObjectSchema().description("The body of a `" + type + "` notification")
+                .addProperty("type", new StringSchema()._enum(List.of(type)))
+                .addProperty("timestamp", new StringSchema().format("date-time").description("when the notification was written"))
+                .addProperty("data", data)
+                .required(List.of("type", "timestamp", "data"));
+    }
+
+    /** Each subscribable type's data, in {@link EventTypes#SUBSCRIBABLE} order. */
+    static Map<String, Schema<?>> dataSchemas() {
+        Map<String, Schema<?>> types = new LinkedHashMap<>();
+        types.put(EventTypes.CALENDAR_EVENTS_CHANGED, object("""
+                One stored page of an inbound sync that changed the local copy, or the removal of what a full sync no longer \
+                saw. The ids are those `GET /api/v1/events` shows. More than 100 ids in all: counts and `range` with \
+                `idsOmitted`, instead of the lists.""",
+                List.of("connectionId", "provider", "calendarId", "counts"))
+                .addProperty("connectionId", uuid())
+                .addProperty("provider", text("google"))
+                .addProperty("calendarId", text("dr.meyer@example.com"))
+                .addProperty("created", ids())
+                .addProperty("updated", ids())
+                .addProperty("deleted", ids())
+                .addProperty("counts", new ObjectSchema().addProperty("created", new IntegerSchema())
+                        .addProperty("updated", new IntegerSchema()).addProperty("deleted", new IntegerSchema()))
+                .addProperty("range", new ObjectSchema().description("the sync window the changes lie in (only with idsOmitted)")
+                        .addProperty("from", new StringSchema().format("date-time"))
+                        .addProperty("to", new StringSchema().format("date-time")))
+                .addProperty("idsOmitted", new BooleanSchema()));
+        types.put(EventTypes.APPOINTMENT_SYNC_SUCCEEDED, appointment("""
+                The appointment reached one destination calendar at `version`; a cancelled one's event is gone \
+                (`status: CANCELLED`, `removed: true`).""")
+                .addProperty("status", text("CONFIRMED"))
+                .addProperty("removed", new BooleanSchema()));
+        types.put(EventTypes.APPOINTMENT_SYNC_FAILED, appointment("""
+                The push to one destination gave up for good (state FAILED); a failed attempt whose retry is still pending \
+                sends nothing.""")
+                .addProperty("error", text("Permanent: invalid"))
+                .addProperty("errorReason", new StringSchema()._enum(List.of("permanent", "transient"))
+                        .description("permanent: the provider refused; transient: the attempts are used up")));
+        types.put(EventTypes.APPOINTMENT_REMOTE_CHANGE, object("The appointment's event was moved or deleted in the calendar.",
+                List.of("appointmentId", "connectionId", "provider", "change"))
+                .addProperty("appointmentId", text("apt-1042"))
+                .addProperty("connectionId", uuid())
+                .addProperty("provider", text("google"))
+                .addProperty("change", new StringSchema()._enum(List.of("MOVED", "DELETED")))
+                .addProperty("externalId", text("cb3f0a9e1d2c4b5a")));
+        types.put(EventTypes.CONNECTION_CONNECTED, connection("The OAuth callback stored a new connection."));
+        types.put(EventTypes.CONNECTION_NEEDS_REAUTH, connection("The provider refused the grant; once per transition."));
+        types.put(EventTypes.CONNECTION_RESTORED, connection("ACTIVE again after NEEDS_REAUTH (a reconnect)."));
+        types.put(EventTypes.CONNECTION_DISCONNECTED, connection("The connection was deleted (`status: DISCONNECTED`)."));
+        return types;
+    }
+
+    private static Schema<?> appointment(String description) {
+        return object(description, List.of("appointmentId", "connectionId", "provider", "state", "version"))
+                .addProperty("appointmentId", text("apt-1042"))
+                .addProperty("connectionId", uuid())
+                .addProperty("provider", text("google"))
+                .addProperty("calendarId", text("dr.meyer@example.com"))
+                .addProperty("state", new StringSchema()._enum(List.of("SYNCED", "FAILED")))
+                .addProperty("version", new IntegerSchema().format("int64"))
+                .addProperty("externalId", text("cb3f0a9e1d2c4b5a"))
+                .addProperty("meetingLink", text("https://meet.google.com/abc-defg-hij"))
+                .addProperty("meetingLinkUnavailable", new StringSchema().description("why there is no meeting link, as the provider told"));
+    }
+
+    private static Schema<?> connection(String description) {
+        return object(description, List.of("connectionId", "provider", "status"))
+                .addProperty("connectionId", uuid())
+                .addProperty("provider", text("google"))
+                .addProperty("accountEmail", text("dr.meyer@example.com").description("the user's own calendar account"))
+                .addProperty("status", new StringSchema()._enum(List.of("ACTIVE", "NEEDS_REAUTH", "DISABLED", "DISCONNECTED")))
+                .addProperty("reason", new StringSchema());
+    }
+
+    private static Schema<?> object(String description, List<String> required) {
+        return new ObjectSchema().description(description).required(required);
+    }
+
+    private static Schema<?> uuid() {
+        return new StringSchema().format("uuid");
+    }
+
+    private static Schema<?> text(String example) {
+        return new StringSchema().example(example);
+    }
+
+    private static Schema<?> ids() {
+        return new ArraySchema().items(new StringSchema()).description("event ids, at most 100 in all three lists");
+    }
+}

@@ -1,0 +1,120 @@
+package io.calbridge.webhook;
+
+import io.calbridge.appointment.AppointmentRemoteChanged;
+import io.calbridge.appointment.AppointmentSyncRecorded;
+import io.calbridge.connection.ConnectionStatusChanged;
+import io.calbridge.sync.CalendarEventsChanged;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns the features' domain events into notifications for the app. The listeners are synchronous, so each runs in
+ * the transaction that records the change ({@link Outbox#add} insists on one): a committed change always has its
+ * notification, a rolled-back one never. The features know nothing of webhooks; this class depends on them.
+ * Payloads are thin: ids and what changed, never tokens, titles or anything about the user's clients.
+ */
+@Component
+class ChangeNotifications {
+
+    /** More ids than this in one notification: counts and the time range instead of the lists. */
+    static final int MAX_IDS = 100;
+
+    private final Outbox outbox;
+
+    ChangeNotifications(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    @EventListener
+    void calendarEventsChanged(CalendarEventsChanged changed) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("connectionId", changed.connectionId().toString());
+        data.put("provider", changed.provider());
+        data.put("calendarId", changed.calendarId());
+        int ids = changed.created().size() + changed.updated().size() + changed.deleted().size();
+        if (ids <= MAX_IDS) {
+            data.put("created", changed.created());
+            data.put("updated", changed.updated());
+            data.put("deleted", changed.deleted());
+        }
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("created", changed.created().size());
+        counts.put("updated", changed.updated().size());
+        counts.put("deleted", changed.deleted().size());
+        data.put("counts", counts);
+        if (ids > MAX_IDS) {
+            Map<String, Object> range = new LinkedHashMap<>();
+            range.put("from", String.valueOf(changed.windowStart()));
+            range.put("to", String.valueOf(changed.windowEnd()));
+            data.put("range", range);
+            data.put("idsOmitted", true);
+        }
+        outbox.add(changed.userId(), EventTypes.CALENDAR_EVENTS_CHANGED, data);
+    }
+
+    @EventListener
+    void appointmentSync(AppointmentSyncRecorded recorded) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("appointmentId", recorded.appointmentId());
+        data.put("connectionId", recorded.connectionId().toString());
+        data.put("provider", recorded.provider());
+        data.put("calendarId", recorded.calendarId());
+        data.put("state", recorded.state());
+        data.put("version", recorded.version());
+        if (recorded.status() != null) {
+            data.put("status", recorded.status());
+        }
+        if (!recorded.failed()) {
+            data.put("removed", recorded.removed());
+        }
+        data.put("externalId", recorded.externalId());
+        data.put("meetingLink", recorded.meetingUrl());
+        putIfSet(data, "meetingLinkUnavailable", recorded.meetingLinkUnavailable());
+        putIfSet(data, "error", recorded.error());
+        putIfSet(data, "errorReason", recorded.errorReason());
+        outbox.add(recorded.userId(), recorded.failed() ? EventTypes.APPOINTMENT_SYNC_FAILED : EventTypes.APPOINTMENT_SYNC_SUCCEEDED, data);
+    }
+
+    @EventListener
+    void appointmentRemoteChange(AppointmentRemoteChanged changed) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("appointmentId", changed.appointmentId());
+        data.put("connectionId", changed.connectionId().toString());
+        data.put("provider", changed.provider());
+        data.put("change", changed.change());
+        data.put("externalId", changed.externalId());
+        outbox.add(changed.userId(), EventTypes.APPOINTMENT_REMOTE_CHANGE, data);
+    }
+
+    @EventListener
+    void connectionStatus(ConnectionStatusChanged changed) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("connectionId", changed.connectionId().toString());
+        data.put("provider", changed.provider());
+        putIfSet(data, "accountEmail", changed.accountEmail());
+        data.put("status", changed.status());
+        putIfSet(data, "reason", changed.reason());
+        outbox.add(changed.userId(), type(changed.change()), data);
+    }
+
+    private static String type(ConnectionStatusChanged.Change change) {
+        switch (change) {
+            case CONNECTED:
+                return EventTypes.CONNECTION_CONNECTED;
+            case RESTORED:
+                return EventTypes.CONNECTION_RESTORED;
+            case NEEDS_REAUTH:
+                return EventTypes.CONNECTION_NEEDS_REAUTH;
+            default:
+                return EventTypes.CONNECTION_DISCONNECTED;
+        }
+    }
+
+    private static void putIfSet(Map<String, Object> data, String key, Object value) {
+        if (value != null) {
+            data.put(key, value);
+        }
+    }
+}
