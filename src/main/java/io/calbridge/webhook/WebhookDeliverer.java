@@ -52,6 +52,8 @@ public class WebhookDeliverer implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(WebhookDeliverer.class);
     private static final double JITTER = 0.2;
     private static final int MAX_ERROR_LENGTH = 500;
+    /** The most deliveries of one stream a sender sends in a row before it lets the claim loop choose again. */
+    private static final int STREAM_RUN = 100;
     /** Outcomes of an attempt, the tag of {@code calbridge.webhook.deliveries}. */
     private static final List<String> OUTCOMES = List.of("delivered", "failed_attempt", "failed", "disabled");
 
@@ -139,7 +141,7 @@ public class WebhookDeliverer implements DisposableBean {
             for (WebhookDeliveries.Claimed delivery : claimed) {
                 senders.execute(() -> {
                     try {
-                        sendOne(delivery);
+                        sendStream(delivery);
                     } catch (RuntimeException e) {
                         log.error("webhook delivery {} failed unexpectedly; its lease will run out and it is sent again", delivery.id(), e);
                     } finally {
@@ -154,12 +156,28 @@ public class WebhookDeliverer implements DisposableBean {
         }
     }
 
-    private void sendOne(WebhookDeliveries.Claimed delivery) {
-        Instant started = clock.instant();
-        List<String> signing = endpoints.signingSecrets(delivery.endpointId(), started);
+    /**
+     * Sends the delivery and, while each goes out, the ones behind it in its stream (at most {@link #STREAM_RUN}, so
+     * the sender comes back for the other streams' sake); a failure ends the run, the rest waiting for its retry.
+     */
+    private void sendStream(WebhookDeliveries.Claimed first) {
+        // one endpoint: its secrets read once per run (a rotation during a run is signed for by the previous secret, still valid)
+        List<String> signing = endpoints.signingSecrets(first.endpointId(), clock.instant());
         if (signing.isEmpty()) {
             return; // the endpoint was deleted meanwhile, and its deliveries with it
         }
+        WebhookDeliveries.Claimed next = first;
+        for (int sent = 1; sendOne(next, signing) && sent < STREAM_RUN; sent++) {
+            next = deliveries.claimNextOf(next, properties.lease()).orElse(null);
+            if (next == null) {
+                return;
+            }
+        }
+    }
+
+    /** True when it was delivered (a 2xx, recorded under a claim that still held). */
+    private boolean sendOne(WebhookDeliveries.Claimed delivery, List<String> signing) {
+        Instant started = clock.instant();
         URI uri = URI.create(delivery.url());
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
         Integer status = null;
@@ -195,23 +213,24 @@ public class WebhookDeliverer implements DisposableBean {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             deliveries.release(delivery);
-            return;
+            return false;
         }
         int latency = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
         WebhookDeliveries.Attempt attempt = new WebhookDeliveries.Attempt(started, status, latency, truncate(error));
-        settle(delivery, attempt, retryAfter);
+        return settle(delivery, attempt, retryAfter);
     }
 
-    /** Writes the outcome (if the claim still holds) and what it means for the endpoint. */
-    private void settle(WebhookDeliveries.Claimed delivery, WebhookDeliveries.Attempt attempt, Duration retryAfter) {
+    /** Writes the outcome (if the claim still holds) and what it means for the endpoint; true when it was delivered. */
+    private boolean settle(WebhookDeliveries.Claimed delivery, WebhookDeliveries.Attempt attempt, Duration retryAfter) {
         Instant now = clock.instant();
         Integer status = attempt.status();
         if (status != null && status >= 200 && status <= 299) {
-            if (deliveries.settle(delivery, attempt, "DELIVERED", now)) {
+            boolean delivered = deliveries.settle(delivery, attempt, "DELIVERED", now);
+            if (delivered) {
                 deliveries.endpointSucceeded(delivery.endpointId());
                 counter("delivered").increment();
             }
-            return;
+            return delivered;
         }
         if (status != null && status == 410) {
             // the app says the endpoint is gone: this delivery and the rest wait, PENDING, in case it is enabled again
@@ -219,18 +238,19 @@ public class WebhookDeliverer implements DisposableBean {
                 deliveries.disable(delivery.endpointId(), "the endpoint answered 410 Gone at " + now);
                 counter("disabled").increment();
             }
-            return;
+            return false;
         }
         int attempts = delivery.attempts() + 1;
         boolean last = attempts >= properties.maxAttempts();
         Duration wait = last ? Duration.ZERO : nextDelay(attempts, retryAfter);
         if (!deliveries.settle(delivery, attempt, last ? "FAILED" : "PENDING", now.plus(wait))) {
-            return;
+            return false;
         }
         counter(last ? "failed" : "failed_attempt").increment();
         if (deliveries.endpointFailed(delivery.endpointId(), properties.disableAfter())) {
             counter("disabled").increment();
         }
+        return false;
     }
 
     /** The schedule's pause after {@code attempts} failed ones, ±20%; the app's Retry-After instead, up to the longest pause. */
