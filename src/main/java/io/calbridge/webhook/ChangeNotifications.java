@@ -33,22 +33,18 @@ class ChangeNotifications {
         data.put("connectionId", changed.connectionId().toString());
         data.put("provider", changed.provider());
         data.put("calendarId", changed.calendarId());
-        int ids = changed.created().size() + changed.updated().size() + changed.deleted().size();
-        if (ids <= MAX_IDS) {
-            data.put("created", changed.created());
-            data.put("updated", changed.updated());
-            data.put("deleted", changed.deleted());
-        }
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("created", changed.created().size());
         counts.put("updated", changed.updated().size());
         counts.put("deleted", changed.deleted().size());
-        data.put("counts", counts);
-        if (ids > MAX_IDS) {
-            Map<String, Object> range = new LinkedHashMap<>();
-            range.put("from", String.valueOf(changed.windowStart()));
-            range.put("to", String.valueOf(changed.windowEnd()));
-            data.put("range", range);
+        if (changed.created().size() + changed.updated().size() + changed.deleted().size() <= MAX_IDS) {
+            data.put("created", changed.created());
+            data.put("updated", changed.updated());
+            data.put("deleted", changed.deleted());
+            data.put("counts", counts);
+        } else {
+            data.put("counts", counts);
+            data.put("range", Map.of("from", String.valueOf(changed.windowStart()), "to", String.valueOf(changed.windowEnd())));
             data.put("idsOmitted", true);
         }
         outbox.add(changed.userId(), EventTypes.CALENDAR_EVENTS_CHANGED, data);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -73,9 +74,7 @@ class WebhookDeliveries {
                 WHERE d.id IN (SELECT id FROM due) AND m.id = d.message_id AND e.id = d.endpoint_id
                 RETURNING d.id, d.message_id, d.endpoint_id, d.user_id, d.attempts, e.url, m.body::text AS body""")
                 .params(at, at, max, claim, Timestamp.from(now.plus(lease)), at)
-                .query((rs, row) -> new Claimed(rs.getObject("id", UUID.class), rs.getString("message_id"),
-                        rs.getObject("endpoint_id", UUID.class), rs.getString("user_id"), rs.getInt("attempts"), rs.getString("url"),
-                        rs.getString("body"), claim))
+                .query(claimed(claim))
                 .list();
     }
 
@@ -103,10 +102,14 @@ class WebhookDeliveries {
                   AND d.status = 'PENDING' AND d.next_attempt_at <= ? AND m.id = d.message_id AND e.id = d.endpoint_id AND e.enabled
                 RETURNING d.id, d.message_id, d.endpoint_id, d.user_id, d.attempts, e.url, m.body::text AS body""".formatted(sameUser))
                 .params(params)
-                .query((rs, row) -> new Claimed(rs.getObject("id", UUID.class), rs.getString("message_id"),
-                        rs.getObject("endpoint_id", UUID.class), rs.getString("user_id"), rs.getInt("attempts"), rs.getString("url"),
-                        rs.getString("body"), delivered.claim()))
+                .query(claimed(delivered.claim()))
                 .optional();
+    }
+
+    /** A claimed row, as both claims return it. */
+    private static RowMapper<Claimed> claimed(String claim) {
+        return (rs, row) -> new Claimed(rs.getObject("id", UUID.class), rs.getString("message_id"), rs.getObject("endpoint_id", UUID.class),
+                rs.getString("user_id"), rs.getInt("attempts"), rs.getString("url"), rs.getString("body"), claim);
     }
 
     /**
