@@ -19,6 +19,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,7 +41,8 @@ import org.springframework.stereotype.Component;
  * Sends the outbox's notifications to the app's endpoints, on every instance: every poll interval, right after a
  * notification commits on this instance, and after each attempt (so a stream's next notification follows at once).
  * Claimed deliveries go to a bounded pool of senders, the HTTP call outside any transaction, so a slow endpoint holds
- * one sender, not the others; order per endpoint and user holds because only a stream's head is ever claimed.
+ * one sender, not the others; order per endpoint and user holds because a stream (endpoint and user) is claimed as a
+ * whole and sent head first.
  *
  * <p>At least once: a sender killed after the app answered but before the outcome was written sends again when the
  * lease runs out, with the same webhook-id (the app's idempotency key). Only 2xx counts; redirects are not followed;
@@ -157,26 +159,28 @@ public class WebhookDeliverer implements DisposableBean {
     }
 
     /**
-     * Sends the delivery and, while each goes out, the ones behind it in its stream (at most {@link #STREAM_RUN}, so
-     * the sender comes back for the other streams' sake); a failure ends the run, the rest waiting for its retry.
+     * Sends the stream's head and, while each goes out, the ones behind it (at most {@link #STREAM_RUN}, then the
+     * stream is given back so the claim loop chooses among all streams again); a failure ends the run, the rest waiting
+     * for its retry.
      */
-    private void sendStream(WebhookDeliveries.Claimed first) {
+    private void sendStream(WebhookDeliveries.Claimed head) {
         // one endpoint: its secrets read once per run (a rotation during a run is signed for by the previous secret, still valid)
-        List<String> signing = endpoints.signingSecrets(first.endpointId(), clock.instant());
+        List<String> signing = endpoints.signingSecrets(head.endpointId(), clock.instant());
         if (signing.isEmpty()) {
-            return; // the endpoint was deleted meanwhile, and its deliveries with it
+            return; // the endpoint was deleted meanwhile, and its streams and deliveries with it
         }
-        WebhookDeliveries.Claimed next = first;
-        for (int sent = 1; sendOne(next, signing) && sent < STREAM_RUN; sent++) {
-            next = deliveries.claimNextOf(next, properties.lease()).orElse(null);
-            if (next == null) {
-                return;
-            }
+        WebhookDeliveries.Claimed next = head;
+        for (int sent = 1; next != null; sent++) {
+            boolean more = sendOne(next, signing, sent < STREAM_RUN);
+            next = more ? deliveries.nextOf(next, properties.lease()).orElse(null) : null;
         }
     }
 
-    /** True when it was delivered (a 2xx, recorded under a claim that still held). */
-    private boolean sendOne(WebhookDeliveries.Claimed delivery, List<String> signing) {
+    /**
+     * Sends one delivery; true when it was delivered (a 2xx, recorded under a claim that still held) and, the stream
+     * kept ({@code keepStream}), more of it wait.
+     */
+    private boolean sendOne(WebhookDeliveries.Claimed delivery, List<String> signing, boolean keepStream) {
         Instant started = clock.instant();
         URI uri = URI.create(delivery.url());
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
@@ -217,24 +221,28 @@ public class WebhookDeliverer implements DisposableBean {
         }
         int latency = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
         WebhookDeliveries.Attempt attempt = new WebhookDeliveries.Attempt(started, status, latency, truncate(error));
-        return settle(delivery, attempt, retryAfter);
+        return settle(delivery, attempt, retryAfter, keepStream);
     }
 
-    /** Writes the outcome (if the claim still holds) and what it means for the endpoint; true when it was delivered. */
-    private boolean settle(WebhookDeliveries.Claimed delivery, WebhookDeliveries.Attempt attempt, Duration retryAfter) {
+    /**
+     * Writes the outcome (if the claim still holds) and what it means for the endpoint; true when it was delivered and
+     * the stream kept with more to send.
+     */
+    private boolean settle(WebhookDeliveries.Claimed delivery, WebhookDeliveries.Attempt attempt, Duration retryAfter, boolean keepStream) {
         Instant now = clock.instant();
+        Duration lease = properties.lease();
         Integer status = attempt.status();
         if (status != null && status >= 200 && status <= 299) {
-            boolean delivered = deliveries.settle(delivery, attempt, "DELIVERED", now);
-            if (delivered) {
+            Optional<Integer> left = deliveries.settle(delivery, attempt, "DELIVERED", now, keepStream, lease);
+            if (left.isPresent()) {
                 deliveries.endpointSucceeded(delivery.endpointId());
                 counter("delivered").increment();
             }
-            return delivered;
+            return keepStream && left.orElse(0) > 0;
         }
         if (status != null && status == 410) {
             // the app says the endpoint is gone: this delivery and the rest wait, PENDING, in case it is enabled again
-            if (deliveries.settle(delivery, attempt, "PENDING", now)) {
+            if (deliveries.settle(delivery, attempt, "PENDING", now, false, lease).isPresent()) {
                 deliveries.disable(delivery.endpointId(), "the endpoint answered 410 Gone at " + now);
                 counter("disabled").increment();
             }
@@ -243,7 +251,7 @@ public class WebhookDeliverer implements DisposableBean {
         int attempts = delivery.attempts() + 1;
         boolean last = attempts >= properties.maxAttempts();
         Duration wait = last ? Duration.ZERO : nextDelay(attempts, retryAfter);
-        if (!deliveries.settle(delivery, attempt, last ? "FAILED" : "PENDING", now.plus(wait))) {
+        if (deliveries.settle(delivery, attempt, last ? "FAILED" : "PENDING", now.plus(wait), false, lease).isEmpty()) {
             return false;
         }
         counter(last ? "failed" : "failed_attempt").increment();

@@ -17,16 +17,19 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The deliveries of notifications to endpoints, claimed like sync jobs: {@code FOR UPDATE SKIP LOCKED} under a lease,
- * a RUNNING delivery whose lease ran out (its instance died) claimable again. Only the head of each stream (endpoint
- * and user) is claimable, so one stream is sent in order, one at a time, whichever instance sends. Every outcome is
- * written with a claim check: a sender that lost its claim changes nothing.
+ * The deliveries of notifications to endpoints, sent stream by stream (a stream: one endpoint and one user). A sender
+ * claims a due stream ({@code FOR UPDATE SKIP LOCKED} on its row, under a lease: a stream whose sender died is
+ * claimed again when the lease runs out) and sends its head, the earliest undelivered delivery, then the next, so one
+ * stream goes out in order, one at a time, whichever instance sends. Every outcome is written with a claim check: a
+ * sender that lost its claim changes nothing.
  */
 @Repository
 class WebhookDeliveries {
 
     private static final String VIEW_COLUMNS = "d.id, d.message_id, m.event_type, d.status, d.attempts, d.last_status, d.last_error, "
             + "d.last_latency_ms, d.next_attempt_at, d.delivered_at, d.created_at";
+    /** What sending a delivery takes, as both claims return it. */
+    private static final String CLAIMED_COLUMNS = "d.id, d.message_id, d.endpoint_id, d.user_id, d.attempts, e.url, m.body::text AS body";
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -36,8 +39,12 @@ class WebhookDeliveries {
         this.clock = clock;
     }
 
-    /** A claimed delivery with what sending it takes. */
+    /** A claimed delivery with what sending it takes; {@code claim} holds its stream. */
     record Claimed(UUID id, String messageId, UUID endpointId, String userId, int attempts, String url, String body, String claim) {
+
+        String userKey() {
+            return Outbox.userKey(userId);
+        }
     }
 
     /** One attempt's result; {@code status} null when no answer came. */
@@ -52,61 +59,77 @@ class WebhookDeliveries {
     }
 
     /**
-     * Claims up to {@code max} due deliveries under the claim {@code claim}, the lease starting now: pending ones whose
-     * time has come and running ones whose lease ran out, of enabled endpoints, each the earliest undelivered of its
-     * endpoint and user.
+     * Claims up to {@code max} due streams of enabled endpoints under the claim {@code claim}, the lease starting now,
+     * and answers the head of each, marked RUNNING. A claimed stream without a head (its deliveries are gone) is
+     * put right: nothing pending.
      */
     List<Claimed> claim(int max, String claim, Duration lease) {
         Instant now = clock.instant();
         Timestamp at = Timestamp.from(now);
-        return jdbc.sql("""
+        List<Claimed> heads = jdbc.sql("""
                 WITH due AS (
-                    SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                    WHERE e.enabled
-                      AND ((d.status = 'PENDING' AND d.next_attempt_at <= ?) OR (d.status = 'RUNNING' AND d.lease_until < ?))
-                      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
-                                      WHERE p.endpoint_id = d.endpoint_id AND p.status IN ('PENDING', 'RUNNING') AND p.seq < d.seq
-                                        AND (p.user_id = d.user_id OR (p.user_id IS NULL AND d.user_id IS NULL)))
-                    ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED
+                    SELECT s.endpoint_id, s.user_key FROM webhook_streams s JOIN webhook_endpoints e ON e.id = s.endpoint_id
+                    WHERE s.next_attempt_at <= ? AND e.enabled
+                    ORDER BY s.next_attempt_at LIMIT ? FOR UPDATE OF s SKIP LOCKED
+                ), streams AS (
+                    UPDATE webhook_streams s SET claimed_by = ?, next_attempt_at = ?
+                    FROM due WHERE s.endpoint_id = due.endpoint_id AND s.user_key = due.user_key
+                    RETURNING s.endpoint_id, s.user_key
+                ), heads AS (
+                    SELECT head.id FROM streams CROSS JOIN LATERAL (
+                        SELECT d.id FROM webhook_deliveries d
+                        WHERE d.endpoint_id = streams.endpoint_id AND coalesce(d.user_id, '') = streams.user_key
+                          AND d.status IN ('PENDING', 'RUNNING')
+                        ORDER BY d.seq LIMIT 1) head
                 )
-                UPDATE webhook_deliveries d SET status = 'RUNNING', claimed_by = ?, lease_until = ?, updated_at = ?
-                FROM webhook_messages m, webhook_endpoints e
-                WHERE d.id IN (SELECT id FROM due) AND m.id = d.message_id AND e.id = d.endpoint_id
-                RETURNING d.id, d.message_id, d.endpoint_id, d.user_id, d.attempts, e.url, m.body::text AS body""")
-                .params(at, at, max, claim, Timestamp.from(now.plus(lease)), at)
+                UPDATE webhook_deliveries d SET status = 'RUNNING', updated_at = ?
+                FROM heads, webhook_messages m, webhook_endpoints e
+                WHERE d.id = heads.id AND m.id = d.message_id AND e.id = d.endpoint_id
+                RETURNING\s""" + CLAIMED_COLUMNS)
+                .params(at, max, claim, Timestamp.from(now.plus(lease)), at)
                 .query(claimed(claim))
                 .list();
+        if (heads.size() < max) {
+            jdbc.sql("UPDATE webhook_streams s SET pending = 0, next_attempt_at = NULL, claimed_by = NULL WHERE claimed_by = ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = s.endpoint_id "
+                    + "AND coalesce(d.user_id, '') = s.user_key AND d.status IN ('PENDING', 'RUNNING'))").param(claim).update();
+        }
+        return heads;
     }
 
     /**
-     * After {@code delivered} went out: claims the next delivery of its stream (endpoint and user) if it is due and
-     * now the stream's head, under the same claim, so a busy stream flows at the pace of its round trips without a
-     * search of all streams. Waits for a row lock rather than skipping it: a skipped head would let the one behind it
-     * overtake. Empty when the head is someone else's, not due, or the stream is drained.
+     * The next delivery of {@code delivered}'s stream, whose claim its sender kept ({@link #settle} with keepClaim),
+     * marked RUNNING, the lease renewed. Empty when the claim was lost or the endpoint was disabled meanwhile (then the
+     * stream is released).
      */
-    Optional<Claimed> claimNextOf(Claimed delivered, Duration lease) {
+    Optional<Claimed> nextOf(Claimed delivered, Duration lease) {
         Instant now = clock.instant();
         Timestamp at = Timestamp.from(now);
-        String sameUser = delivered.userId() == null ? "n.user_id IS NULL" : "n.user_id = ?";
-        List<Object> params = new ArrayList<>(List.of(delivered.claim(), Timestamp.from(now.plus(lease)), at, delivered.endpointId()));
-        if (delivered.userId() != null) {
-            params.add(delivered.userId());
-        }
-        params.add(at);
-        return jdbc.sql("""
-                UPDATE webhook_deliveries d SET status = 'RUNNING', claimed_by = ?, lease_until = ?, updated_at = ?
-                FROM webhook_messages m, webhook_endpoints e
-                WHERE d.id = (SELECT n.id FROM webhook_deliveries n
-                              WHERE n.endpoint_id = ? AND %s AND n.status IN ('PENDING', 'RUNNING')
-                              ORDER BY n.seq LIMIT 1 FOR UPDATE)
-                  AND d.status = 'PENDING' AND d.next_attempt_at <= ? AND m.id = d.message_id AND e.id = d.endpoint_id AND e.enabled
-                RETURNING d.id, d.message_id, d.endpoint_id, d.user_id, d.attempts, e.url, m.body::text AS body""".formatted(sameUser))
-                .params(params)
+        Optional<Claimed> next = jdbc.sql("""
+                WITH stream AS (
+                    UPDATE webhook_streams s SET next_attempt_at = ?
+                    FROM webhook_endpoints e
+                    WHERE s.endpoint_id = ? AND s.user_key = ? AND s.claimed_by = ? AND e.id = s.endpoint_id AND e.enabled
+                    RETURNING s.endpoint_id, s.user_key
+                ), head AS (
+                    SELECT d.id FROM stream JOIN webhook_deliveries d
+                      ON d.endpoint_id = stream.endpoint_id AND coalesce(d.user_id, '') = stream.user_key
+                    WHERE d.status IN ('PENDING', 'RUNNING')
+                    ORDER BY d.seq LIMIT 1
+                )
+                UPDATE webhook_deliveries d SET status = 'RUNNING', updated_at = ?
+                FROM head, webhook_messages m, webhook_endpoints e
+                WHERE d.id = head.id AND m.id = d.message_id AND e.id = d.endpoint_id
+                RETURNING\s""" + CLAIMED_COLUMNS)
+                .params(Timestamp.from(now.plus(lease)), delivered.endpointId(), delivered.userKey(), delivered.claim(), at)
                 .query(claimed(delivered.claim()))
                 .optional();
+        if (next.isEmpty()) {
+            release(delivered);
+        }
+        return next;
     }
 
-    /** A claimed row, as both claims return it. */
     private static RowMapper<Claimed> claimed(String claim) {
         return (rs, row) -> new Claimed(rs.getObject("id", UUID.class), rs.getString("message_id"), rs.getObject("endpoint_id", UUID.class),
                 rs.getString("user_id"), rs.getInt("attempts"), rs.getString("url"), rs.getString("body"), claim);
@@ -114,31 +137,55 @@ class WebhookDeliveries {
 
     /**
      * Records the attempt and its outcome under the claim check: {@code status} DELIVERED, FAILED, or PENDING again
-     * (due at {@code next}); false when the claim was lost (then nothing is written).
+     * (due at {@code next}). A delivered or failed one leaves its stream; with {@code keepClaim} the sender keeps the
+     * stream to send the next ({@link #nextOf}), else the stream is due again at once. Answers how many of the
+     * stream are still to send, or empty when the claim was lost (then nothing is written).
      */
-    boolean settle(Claimed delivery, Attempt attempt, String status, Instant next) {
+    Optional<Integer> settle(Claimed delivery, Attempt attempt, String status, Instant next, boolean keepClaim, Duration lease) {
         Instant now = clock.instant();
+        boolean done = !status.equals("PENDING");
+        Instant streamNext = !done ? next : keepClaim ? now.plus(lease) : now;
+        int left = done ? 1 : 0;
         return jdbc.sql("""
-                WITH settled AS (
+                WITH stream AS (
+                    UPDATE webhook_streams SET pending = pending - ?,
+                        next_attempt_at = CASE WHEN pending - ? > 0 THEN CAST(? AS timestamptz) END,
+                        claimed_by = CASE WHEN pending - ? > 0 AND CAST(? AS boolean) THEN claimed_by END
+                    WHERE endpoint_id = ? AND user_key = ? AND claimed_by = ?
+                    RETURNING pending
+                ), settled AS (
                     UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_status = ?,
-                        last_error = ?, last_latency_ms = ?, delivered_at = CASE WHEN ? = 'DELIVERED' THEN ? ELSE delivered_at END,
-                        lease_until = NULL, claimed_by = NULL, updated_at = ?
-                    WHERE id = ? AND claimed_by = ? AND status = 'RUNNING'
+                        last_error = ?, last_latency_ms = ?, delivered_at = CASE WHEN ? = 'DELIVERED' THEN CAST(? AS timestamptz) ELSE delivered_at END,
+                        updated_at = ?
+                    WHERE id = ? AND status = 'RUNNING' AND EXISTS (SELECT 1 FROM stream)
                     RETURNING id
+                ), attempt AS (
+                    INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, latency_ms, error)
+                    SELECT settled.id, (SELECT coalesce(max(attempt), 0) + 1 FROM webhook_attempts WHERE delivery_id = settled.id), ?, ?, ?, ?
+                    FROM settled
                 )
-                INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, latency_ms, error)
-                SELECT settled.id, (SELECT coalesce(max(attempt), 0) + 1 FROM webhook_attempts WHERE delivery_id = settled.id), ?, ?, ?, ?
-                FROM settled""")
-                .params(status, Timestamp.from(next), attempt.status(), attempt.error(), attempt.latencyMs(), status, Timestamp.from(now),
-                        Timestamp.from(now), delivery.id(), delivery.claim(), Timestamp.from(attempt.startedAt()), attempt.status(),
+                SELECT pending FROM stream""")
+                .params(left, left, Timestamp.from(streamNext), left, done && keepClaim, delivery.endpointId(), delivery.userKey(),
+                        delivery.claim(), status, Timestamp.from(next), attempt.status(), attempt.error(), attempt.latencyMs(), status,
+                        Timestamp.from(now), Timestamp.from(now), delivery.id(), Timestamp.from(attempt.startedAt()), attempt.status(),
                         attempt.latencyMs(), attempt.error())
-                .update() == 1;
+                .query(Integer.class).optional();
     }
 
-    /** Gives the claim back untouched (the endpoint was disabled or is gone meanwhile). */
+    /** Gives the stream back (due at once, unless its endpoint is disabled), the delivery untouched if it was not sent. */
     void release(Claimed delivery) {
-        jdbc.sql("UPDATE webhook_deliveries SET status = 'PENDING', lease_until = NULL, claimed_by = NULL, updated_at = ? "
-                + "WHERE id = ? AND claimed_by = ? AND status = 'RUNNING'").params(now(), delivery.id(), delivery.claim()).update();
+        Timestamp now = now();
+        jdbc.sql("""
+                WITH stream AS (
+                    UPDATE webhook_streams s SET claimed_by = NULL,
+                        next_attempt_at = CASE WHEN s.pending > 0 AND e.enabled THEN CAST(? AS timestamptz) END
+                    FROM webhook_endpoints e
+                    WHERE s.endpoint_id = ? AND s.user_key = ? AND s.claimed_by = ? AND e.id = s.endpoint_id
+                    RETURNING 1
+                )
+                UPDATE webhook_deliveries SET status = 'PENDING', updated_at = ?
+                WHERE id = ? AND status = 'RUNNING' AND EXISTS (SELECT 1 FROM stream)""")
+                .params(now, delivery.endpointId(), delivery.userKey(), delivery.claim(), now, delivery.id()).update();
     }
 
     /** A success: the endpoint is not failing (any more). */
@@ -163,8 +210,23 @@ class WebhookDeliveries {
 
     /** Disables the endpoint with the reason; its deliveries wait, PENDING, until it is enabled again. */
     boolean disable(UUID endpointId, String reason) {
-        return jdbc.sql("UPDATE webhook_endpoints SET enabled = false, disabled_reason = ?, version = version + 1, updated_at = ? "
+        boolean disabled = jdbc.sql("UPDATE webhook_endpoints SET enabled = false, disabled_reason = ?, version = version + 1, updated_at = ? "
                 + "WHERE id = ? AND enabled").params(reason, now(), endpointId).update() == 1;
+        followEndpoint(endpointId);
+        return disabled;
+    }
+
+    /**
+     * After the endpoint was enabled or disabled: its streams with something to send are due now, or (disabled) not
+     * due at all, so that a claim never walks past the streams of disabled endpoints. A claimed stream is left to its
+     * sender, who gives it back the same way.
+     */
+    void followEndpoint(UUID endpointId) {
+        jdbc.sql("""
+                UPDATE webhook_streams s SET next_attempt_at = CASE WHEN e.enabled THEN coalesce(s.next_attempt_at, ?) END
+                FROM webhook_endpoints e
+                WHERE s.endpoint_id = ? AND e.id = s.endpoint_id AND s.pending > 0 AND s.claimed_by IS NULL""")
+                .params(now(), endpointId).update();
     }
 
     boolean endpointExists(UUID endpointId) {
@@ -189,11 +251,23 @@ class WebhookDeliveries {
         return withAttempts(rows).stream().findFirst();
     }
 
-    /** A FAILED or DELIVERED delivery queued again, due now, with a fresh count of attempts (same message, same id). */
+    /**
+     * A FAILED or DELIVERED delivery queued again, due now, with a fresh count of attempts (same message, same id); it
+     * becomes the head of its stream, being older than whatever waits there.
+     */
     boolean replay(UUID endpointId, UUID deliveryId) {
-        return jdbc.sql("UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = ?, delivered_at = NULL, "
-                + "updated_at = ? WHERE endpoint_id = ? AND id = ? AND status IN ('FAILED', 'DELIVERED')")
-                .params(now(), now(), endpointId, deliveryId).update() == 1;
+        Timestamp now = now();
+        return jdbc.sql("""
+                WITH replayed AS (
+                    UPDATE webhook_deliveries SET status = 'PENDING', attempts = 0, next_attempt_at = ?, delivered_at = NULL, updated_at = ?
+                    WHERE endpoint_id = ? AND id = ? AND status IN ('FAILED', 'DELIVERED')
+                    RETURNING endpoint_id, coalesce(user_id, '') AS user_key
+                )
+                UPDATE webhook_streams s SET pending = s.pending + 1,
+                    next_attempt_at = CASE WHEN e.enabled THEN coalesce(s.next_attempt_at, ?) ELSE s.next_attempt_at END
+                FROM replayed, webhook_endpoints e
+                WHERE s.endpoint_id = replayed.endpoint_id AND s.user_key = replayed.user_key AND e.id = s.endpoint_id""")
+                .params(now, now, endpointId, deliveryId, now).update() == 1;
     }
 
     /** Age in seconds of the oldest delivery not yet delivered to an enabled endpoint (0 when none). */

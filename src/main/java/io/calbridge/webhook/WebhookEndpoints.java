@@ -38,9 +38,12 @@ class WebhookEndpoints implements SecretsOwner {
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final Duration rotationGrace;
+    private final WebhookDeliveries deliveries;
 
-    WebhookEndpoints(JdbcClient jdbc, TokenCipher cipher, Clock clock, TransactionTemplate transactions, WebhookProperties properties) {
+    WebhookEndpoints(JdbcClient jdbc, TokenCipher cipher, Clock clock, TransactionTemplate transactions, WebhookProperties properties,
+            WebhookDeliveries deliveries) {
         this.jdbc = jdbc;
+        this.deliveries = deliveries;
         this.cipher = cipher;
         this.clock = clock;
         this.transactions = transactions;
@@ -108,6 +111,9 @@ class WebhookEndpoints implements SecretsOwner {
                             description, enabled, switched ? null : current.disabledReason(),
                             timestamp(switched && enabled ? null : current.failingSince()), Timestamp.from(clock.instant()), id)
                     .update();
+            if (switched) {
+                deliveries.followEndpoint(id);
+            }
             return find(id).orElseThrow();
         });
     }

@@ -70,7 +70,7 @@ public final class WebhookEndpointRows {
 
     /**
      * {@code count} notifications in the outbox for the endpoint, as {@code Outbox#add} writes them, spread over
-     * {@code users} users ({@code <prefix>-u<n % users>}); data {@code {userId, n}}, n from 1 in the order of seq.
+     * {@code users} users ({@code <prefix>-u<n % users>}); data {@code {userId, n}}, n from 1 in stream order.
      */
     public void insertMessages(Endpoint endpoint, String prefix, int count, int users) {
         jdbc.sql("""
@@ -78,12 +78,17 @@ public final class WebhookEndpointRows {
                 SELECT 'msg_' || ? || '_' || g, 'connection.connected', ? || '-u' || (g % ?),
                        jsonb_build_object('type', 'connection.connected', 'timestamp', now()::text,
                                           'data', jsonb_build_object('userId', ? || '-u' || (g % ?), 'n', g)), now()
-                FROM generate_series(1, ?) g ORDER BY g""")
+                FROM generate_series(1, ?) g""")
                 .params(prefix, prefix, users, prefix, users, count).update();
         jdbc.sql("""
                 INSERT INTO webhook_deliveries (id, message_id, endpoint_id, user_id, seq, status, next_attempt_at, created_at, updated_at)
-                SELECT gen_random_uuid(), id, ?, user_id, seq, 'PENDING', now(), now(), now() FROM webhook_messages
-                WHERE id LIKE 'msg_' || ? || '\\_%' ORDER BY seq""")
+                SELECT gen_random_uuid(), id, ?, user_id, (body -> 'data' ->> 'n')::bigint, 'PENDING', now(), now(), now() FROM webhook_messages
+                WHERE id LIKE 'msg_' || ? || '\\_%'""")
+                .params(endpoint.id(), prefix).update();
+        jdbc.sql("""
+                INSERT INTO webhook_streams (endpoint_id, user_key, last_seq, pending, next_attempt_at)
+                SELECT endpoint_id, user_id, max(seq), count(*), now() FROM webhook_deliveries
+                WHERE endpoint_id = ? AND message_id LIKE 'msg_' || ? || '\\_%' GROUP BY endpoint_id, user_id""")
                 .params(endpoint.id(), prefix).update();
     }
 

@@ -18,6 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -201,9 +206,47 @@ class WebhookDeliveryTest extends ApiTest {
         assertThat(receiver.received()).as("nothing is sent while disabled").isEmpty();
         assertThat(prometheus()).contains("calbridge_webhook_deliveries_total{outcome=\"disabled\"}");
 
-        jdbc.sql("UPDATE webhook_endpoints SET enabled = true, disabled_reason = NULL WHERE id = ?").param(endpoint.id()).update();
+        assertThat(api.patch(path(endpoint), Caller.service(admin), Map.of("enabled", true)).status()).isEqualTo(200);
         awaitReceived(receiver, 1);
         assertThat(receiver.received().get(0).id()).isEqualTo(id);
+    }
+
+    @Test
+    void aNotificationOfTheSameStreamWrittenWhileAnotherTransactionIsOpenIsDeliveredAfterIt() throws Exception {
+        WebhookReceiver receiver = receiver();
+        endpoint(receiver);
+        String user = uniqueUser();
+        CountDownLatch firstWritten = new CountDownLatch(1);
+        CountDownLatch commitFirst = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<String> first = threads.submit(() -> transactions.execute(status -> {
+                String id = outbox.add(user, TYPE, Map.of("userId", user, "n", 1));
+                firstWritten.countDown();
+                await(commitFirst);
+                return id;
+            }));
+            await(firstWritten);
+            Future<String> second = threads.submit(() -> notify(user, 2));
+            Await.pause(300);
+            assertThat(second.isDone()).as("the second waits for the first's stream until it ends").isFalse();
+            commitFirst.countDown();
+            List<String> written = List.of(first.get(10, TimeUnit.SECONDS), second.get(10, TimeUnit.SECONDS));
+
+            awaitReceived(receiver, 2);
+            assertThat(receiver.received().stream().map(Received::id).toList()).as("delivered in commit order").isEqualTo(written);
+        } finally {
+            commitFirst.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -209,7 +209,7 @@ class WebhookEndpointsApiTest extends ApiTest {
         jdbc.sql("UPDATE webhook_endpoints SET enabled = false WHERE id = ?").param(id).update();
         jdbc.sql("""
                 INSERT INTO webhook_deliveries (id, message_id, endpoint_id, seq, status, next_attempt_at, created_at, updated_at)
-                SELECT gen_random_uuid(), id, ?, seq, 'PENDING', now() + interval '1 day', now(), now() FROM webhook_messages WHERE id = ?""")
+                SELECT gen_random_uuid(), id, ?, 1, 'PENDING', now() + interval '1 day', now(), now() FROM webhook_messages WHERE id = ?""")
                 .params(id, message).update();
 
         assertThat(api.delete(PATH + "/" + id, ADMIN).status()).isEqualTo(204);
