@@ -32,3 +32,5 @@ DROP INDEX webhook_deliveries_in_order;
 CREATE INDEX webhook_deliveries_in_order ON webhook_deliveries (endpoint_id, (coalesce(user_id, '')), seq) WHERE status IN ('PENDING', 'RUNNING');
 -- the oldest undelivered notification (a metric)
 CREATE INDEX webhook_deliveries_undelivered ON webhook_deliveries (created_at) WHERE status IN ('PENDING', 'RUNNING');
+-- the purge of old notifications walks them oldest first
+CREATE INDEX webhook_messages_created ON webhook_messages (created_at);

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -31,12 +32,17 @@ class WebhookDeliveries {
     /** What sending a delivery takes, as both claims return it. */
     private static final String CLAIMED_COLUMNS = "d.id, d.message_id, d.endpoint_id, d.user_id, d.attempts, e.url, m.body::text AS body";
 
+    /** Notifications deleted per statement when old ones are purged: short statements, however much there is. */
+    private static final int PURGE_BATCH = 5_000;
+
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final Duration retention;
 
-    WebhookDeliveries(JdbcClient jdbc, Clock clock) {
+    WebhookDeliveries(JdbcClient jdbc, Clock clock, WebhookProperties properties) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.retention = properties.retention();
     }
 
     /** A claimed delivery with what sending it takes; {@code claim} holds its stream. */
@@ -276,6 +282,28 @@ class WebhookDeliveries {
                 SELECT min(d.created_at) FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
                 WHERE d.status IN ('PENDING', 'RUNNING') AND e.enabled""").query((rs, row) -> rs.getTimestamp(1)).list().get(0);
         return oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).toMillis() / 1000.0);
+    }
+
+    /**
+     * Deletes the notifications older than the retention whose deliveries are all DELIVERED or FAILED, with their
+     * deliveries and attempts; answers how many. Every instance runs it; they only share the work.
+     */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+    int purgeOld() {
+        Timestamp before = Timestamp.from(clock.instant().minus(retention));
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbc.sql("""
+                    DELETE FROM webhook_messages WHERE id IN (
+                        SELECT m.id FROM webhook_messages m
+                        WHERE m.created_at < ?
+                          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = m.id AND d.status IN ('PENDING', 'RUNNING'))
+                        ORDER BY m.created_at LIMIT ?)""")
+                    .params(before, PURGE_BATCH).update();
+            total += deleted;
+        } while (deleted == PURGE_BATCH);
+        return total;
     }
 
     private List<DeliveryView> withAttempts(List<DeliveryView> rows) {

@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param lease         how long a claim holds: a delivery still RUNNING after it (its instance died) is claimed again;
  *                      must exceed the timeout, or two instances may send it at once
  * @param disableAfter  an endpoint failing this long since its first failure, with no success since, is disabled
+ * @param retention     how long notifications are kept (for the deliveries listing and replay) once every delivery of
+ *                      them is DELIVERED or FAILED
  */
 @Validated
 @ConfigurationProperties("calbridge.webhook")
@@ -37,7 +39,8 @@ public record WebhookProperties(
         @DefaultValue("8") @Min(1) int senders,
         @DefaultValue("32") @Min(1) int batchSize,
         @DefaultValue("PT1M") @DurationMin(millis = 1) Duration lease,
-        @DefaultValue("P5D") @DurationMin(millis = 1) Duration disableAfter) {
+        @DefaultValue("P5D") @DurationMin(millis = 1) Duration disableAfter,
+        @DefaultValue("P30D") @DurationMin(millis = 1) Duration retention) {
 
     public WebhookProperties {
         allowedHosts = allowedHosts == null ? List.of()

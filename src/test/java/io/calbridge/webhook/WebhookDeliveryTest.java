@@ -45,6 +45,8 @@ class WebhookDeliveryTest extends ApiTest {
     private TransactionTemplate transactions;
     @Autowired
     private TokenCipher cipher;
+    @Autowired
+    private WebhookDeliveries deliveries;
 
     private WebhookEndpointRows rows;
     private final List<UUID> endpoints = new ArrayList<>();
@@ -239,6 +241,27 @@ class WebhookDeliveryTest extends ApiTest {
             commitFirst.countDown();
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void notificationsPastTheRetentionArePurgedOnceNoDeliveryOfThemWaits() {
+        WebhookReceiver receiver = receiver();
+        Endpoint endpoint = endpoint(receiver);
+        String user = uniqueUser();
+        String delivered = notify(user, 1);
+        awaitDelivery(endpoint, delivered, "DELIVERED");
+        receiver.answer(1_000, 500);
+        String waiting = notify(user, 2);
+        awaitDelivery(endpoint, waiting, "PENDING");
+        String recent = notify(uniqueUser(), 3);
+        jdbc.sql("UPDATE webhook_messages SET created_at = now() - interval '31 days' WHERE id IN (?, ?)").params(delivered, waiting).update();
+
+        deliveries.purgeOld();
+
+        assertThat(jdbc.sql("SELECT id FROM webhook_messages WHERE id IN (?, ?, ?)").params(delivered, waiting, recent)
+                .query(String.class).list()).as("the old delivered one goes; the one still to deliver and the recent one stay")
+                .containsExactlyInAnyOrder(waiting, recent);
+        assertThat(jdbc.sql("SELECT count(*) FROM webhook_deliveries WHERE message_id = ?").param(delivered).query(Long.class).single()).isZero();
     }
 
     private static void await(CountDownLatch latch) {
