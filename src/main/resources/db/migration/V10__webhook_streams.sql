@@ -24,13 +24,20 @@ SELECT d.endpoint_id, coalesce(d.user_id, ''), max(d.seq), count(*) FILTER (WHER
 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
 GROUP BY d.endpoint_id, coalesce(d.user_id, '');
 
--- The claim and its lease are the stream's now; a delivery's seq numbers it within its stream (a message's seq only
--- tells the order notifications were written in).
-ALTER TABLE webhook_deliveries DROP COLUMN lease_until, DROP COLUMN claimed_by;
+-- The claim and its lease are the stream's now, so a delivery is PENDING until it is DELIVERED or FAILED, also while
+-- it is being sent (one write per attempt). A delivery's seq numbers it within its stream (a message's seq only tells
+-- the order notifications were written in).
+UPDATE webhook_deliveries SET status = 'PENDING' WHERE status = 'RUNNING';
+ALTER TABLE webhook_deliveries DROP CONSTRAINT webhook_deliveries_status_check,
+    ADD CONSTRAINT webhook_deliveries_status_check CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED')),
+    DROP COLUMN lease_until, DROP COLUMN claimed_by,
+    -- one index serves uniqueness and the look-up by message (deleting notifications)
+    DROP CONSTRAINT webhook_deliveries_endpoint_id_message_id_key, ADD UNIQUE (message_id, endpoint_id);
+DROP INDEX webhook_deliveries_by_message;
 DROP INDEX webhook_deliveries_due;
 DROP INDEX webhook_deliveries_in_order;
-CREATE INDEX webhook_deliveries_in_order ON webhook_deliveries (endpoint_id, (coalesce(user_id, '')), seq) WHERE status IN ('PENDING', 'RUNNING');
+CREATE INDEX webhook_deliveries_in_order ON webhook_deliveries (endpoint_id, (coalesce(user_id, '')), seq) WHERE status = 'PENDING';
 -- the oldest undelivered notification (a metric)
-CREATE INDEX webhook_deliveries_undelivered ON webhook_deliveries (created_at) WHERE status IN ('PENDING', 'RUNNING');
+CREATE INDEX webhook_deliveries_undelivered ON webhook_deliveries (created_at) WHERE status = 'PENDING';
 -- the purge of old notifications walks them oldest first
 CREATE INDEX webhook_messages_created ON webhook_messages (created_at);

@@ -19,7 +19,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -171,16 +170,15 @@ public class WebhookDeliverer implements DisposableBean {
         }
         WebhookDeliveries.Claimed next = head;
         for (int sent = 1; next != null; sent++) {
-            boolean more = sendOne(next, signing, sent < STREAM_RUN);
-            next = more ? deliveries.nextOf(next, properties.lease()).orElse(null) : null;
+            next = sendOne(next, signing, sent < STREAM_RUN);
         }
     }
 
     /**
-     * Sends one delivery; true when it was delivered (a 2xx, recorded under a claim that still held) and, the stream
-     * kept ({@code keepStream}), more of it wait.
+     * Sends one delivery; answers the stream's next one when this was delivered (a 2xx, recorded under a claim that
+     * still held) and the stream kept ({@code keepStream}) with more to send, else null.
      */
-    private boolean sendOne(WebhookDeliveries.Claimed delivery, List<String> signing, boolean keepStream) {
+    private WebhookDeliveries.Claimed sendOne(WebhookDeliveries.Claimed delivery, List<String> signing, boolean keepStream) {
         Instant started = clock.instant();
         URI uri = URI.create(delivery.url());
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
@@ -217,48 +215,46 @@ public class WebhookDeliverer implements DisposableBean {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             deliveries.release(delivery);
-            return false;
+            return null;
         }
         int latency = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
         WebhookDeliveries.Attempt attempt = new WebhookDeliveries.Attempt(started, status, latency, truncate(error));
         return settle(delivery, attempt, retryAfter, keepStream);
     }
 
-    /**
-     * Writes the outcome (if the claim still holds) and what it means for the endpoint; true when it was delivered and
-     * the stream kept with more to send.
-     */
-    private boolean settle(WebhookDeliveries.Claimed delivery, WebhookDeliveries.Attempt attempt, Duration retryAfter, boolean keepStream) {
+    /** Writes the outcome (if the claim still holds) and what it means for the endpoint; answers as {@link #sendOne}. */
+    private WebhookDeliveries.Claimed settle(WebhookDeliveries.Claimed delivery, WebhookDeliveries.Attempt attempt, Duration retryAfter,
+            boolean keepStream) {
         Instant now = clock.instant();
         Duration lease = properties.lease();
         Integer status = attempt.status();
         if (status != null && status >= 200 && status <= 299) {
-            Optional<Integer> left = deliveries.settle(delivery, attempt, "DELIVERED", now, keepStream, lease);
-            if (left.isPresent()) {
+            WebhookDeliveries.Settled settled = deliveries.settle(delivery, attempt, "DELIVERED", now, keepStream, lease);
+            if (settled.recorded()) {
                 deliveries.endpointSucceeded(delivery.endpointId());
                 counter("delivered").increment();
             }
-            return keepStream && left.orElse(0) > 0;
+            return settled.next();
         }
         if (status != null && status == 410) {
             // the app says the endpoint is gone: this delivery and the rest wait, PENDING, in case it is enabled again
-            if (deliveries.settle(delivery, attempt, "PENDING", now, false, lease).isPresent()) {
+            if (deliveries.settle(delivery, attempt, "PENDING", now, false, lease).recorded()) {
                 deliveries.disable(delivery.endpointId(), "the endpoint answered 410 Gone at " + now);
                 counter("disabled").increment();
             }
-            return false;
+            return null;
         }
         int attempts = delivery.attempts() + 1;
         boolean last = attempts >= properties.maxAttempts();
         Duration wait = last ? Duration.ZERO : nextDelay(attempts, retryAfter);
-        if (deliveries.settle(delivery, attempt, last ? "FAILED" : "PENDING", now.plus(wait), false, lease).isEmpty()) {
-            return false;
+        if (!deliveries.settle(delivery, attempt, last ? "FAILED" : "PENDING", now.plus(wait), false, lease).recorded()) {
+            return null;
         }
         counter(last ? "failed" : "failed_attempt").increment();
         if (deliveries.endpointFailed(delivery.endpointId(), properties.disableAfter())) {
             counter("disabled").increment();
         }
-        return false;
+        return null;
     }
 
     /** The schedule's pause after {@code attempts} failed ones, ±20%; the app's Retry-After instead, up to the longest pause. */

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
@@ -29,8 +28,11 @@ class WebhookDeliveries {
 
     private static final String VIEW_COLUMNS = "d.id, d.message_id, m.event_type, d.status, d.attempts, d.last_status, d.last_error, "
             + "d.last_latency_ms, d.next_attempt_at, d.delivered_at, d.created_at";
-    /** What sending a delivery takes, as both claims return it. */
-    private static final String CLAIMED_COLUMNS = "d.id, d.message_id, d.endpoint_id, d.user_id, d.attempts, e.url, m.body::text AS body";
+    /**
+     * How soon a claimed stream whose head the claim could not see is due again: soon, for the rare one whose
+     * delivery committed as the claim began; not at once, for one whose deliveries were removed by hand.
+     */
+    private static final Duration HEADLESS_RETRY = Duration.ofSeconds(5);
 
     /** Notifications deleted per statement when old ones are purged: short statements, however much there is. */
     private static final int PURGE_BATCH = 5_000;
@@ -66,13 +68,13 @@ class WebhookDeliveries {
 
     /**
      * Claims up to {@code max} due streams of enabled endpoints under the claim {@code claim}, the lease starting now,
-     * and answers the head of each, marked RUNNING. A claimed stream without a head (its deliveries are gone) is
-     * put right: nothing pending.
+     * and answers the head of each. A claimed stream whose head this statement could not see is given back, due again
+     * in {@link #HEADLESS_RETRY}.
      */
     List<Claimed> claim(int max, String claim, Duration lease) {
         Instant now = clock.instant();
-        Timestamp at = Timestamp.from(now);
-        List<Claimed> heads = jdbc.sql("""
+        List<Claimed> heads = new ArrayList<>();
+        jdbc.sql("""
                 WITH due AS (
                     SELECT s.endpoint_id, s.user_key FROM webhook_streams s JOIN webhook_endpoints e ON e.id = s.endpoint_id
                     WHERE s.next_attempt_at <= ? AND e.enabled
@@ -81,117 +83,104 @@ class WebhookDeliveries {
                     UPDATE webhook_streams s SET claimed_by = ?, next_attempt_at = ?
                     FROM due WHERE s.endpoint_id = due.endpoint_id AND s.user_key = due.user_key
                     RETURNING s.endpoint_id, s.user_key
-                ), heads AS (
-                    SELECT head.id FROM streams CROSS JOIN LATERAL (
-                        SELECT d.id FROM webhook_deliveries d
-                        WHERE d.endpoint_id = streams.endpoint_id AND coalesce(d.user_id, '') = streams.user_key
-                          AND d.status IN ('PENDING', 'RUNNING')
-                        ORDER BY d.seq LIMIT 1) head
                 )
-                UPDATE webhook_deliveries d SET status = 'RUNNING', updated_at = ?
-                FROM heads, webhook_messages m, webhook_endpoints e
-                WHERE d.id = heads.id AND m.id = d.message_id AND e.id = d.endpoint_id
-                RETURNING\s""" + CLAIMED_COLUMNS)
-                .params(at, max, claim, Timestamp.from(now.plus(lease)), at)
-                .query(claimed(claim))
-                .list();
-        if (heads.size() < max) {
-            jdbc.sql("UPDATE webhook_streams s SET pending = 0, next_attempt_at = NULL, claimed_by = NULL WHERE claimed_by = ? "
-                    + "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = s.endpoint_id "
-                    + "AND coalesce(d.user_id, '') = s.user_key AND d.status IN ('PENDING', 'RUNNING'))").param(claim).update();
-        }
+                SELECT streams.endpoint_id AS stream_endpoint_id, streams.user_key AS stream_user_key, head.*
+                FROM streams LEFT JOIN LATERAL (%s) head ON true""".formatted(headOf("streams", "")))
+                .params(Timestamp.from(now), max, claim, Timestamp.from(now.plus(lease)))
+                .query(rs -> {
+                    if (rs.getObject("id") != null) {
+                        heads.add(claimed(rs, claim));
+                    } else {
+                        // its deliveries are not visible yet (written as this statement began), or gone
+                        release(rs.getObject("stream_endpoint_id", UUID.class), rs.getString("stream_user_key"), claim, HEADLESS_RETRY);
+                    }
+                });
         return heads;
     }
 
     /**
-     * The next delivery of {@code delivered}'s stream, whose claim its sender kept ({@link #settle} with keepClaim),
-     * marked RUNNING, the lease renewed. Empty when the claim was lost or the endpoint was disabled meanwhile (then the
-     * stream is released).
+     * The earliest undelivered delivery of the stream that {@code stream} (a CTE with endpoint_id and user_key) names,
+     * with what sending it takes; {@code also} narrows it further.
      */
-    Optional<Claimed> nextOf(Claimed delivered, Duration lease) {
-        Instant now = clock.instant();
-        Timestamp at = Timestamp.from(now);
-        Optional<Claimed> next = jdbc.sql("""
-                WITH stream AS (
-                    UPDATE webhook_streams s SET next_attempt_at = ?
-                    FROM webhook_endpoints e
-                    WHERE s.endpoint_id = ? AND s.user_key = ? AND s.claimed_by = ? AND e.id = s.endpoint_id AND e.enabled
-                    RETURNING s.endpoint_id, s.user_key
-                ), head AS (
-                    SELECT d.id FROM stream JOIN webhook_deliveries d
-                      ON d.endpoint_id = stream.endpoint_id AND coalesce(d.user_id, '') = stream.user_key
-                    WHERE d.status IN ('PENDING', 'RUNNING')
-                    ORDER BY d.seq LIMIT 1
-                )
-                UPDATE webhook_deliveries d SET status = 'RUNNING', updated_at = ?
-                FROM head, webhook_messages m, webhook_endpoints e
-                WHERE d.id = head.id AND m.id = d.message_id AND e.id = d.endpoint_id
-                RETURNING\s""" + CLAIMED_COLUMNS)
-                .params(Timestamp.from(now.plus(lease)), delivered.endpointId(), delivered.userKey(), delivered.claim(), at)
-                .query(claimed(delivered.claim()))
-                .optional();
-        if (next.isEmpty()) {
-            release(delivered);
-        }
-        return next;
+    private static String headOf(String stream, String also) {
+        return """
+                SELECT d.id, d.message_id, d.endpoint_id, d.user_id, d.attempts, e.url, m.body::text AS body
+                FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                WHERE d.endpoint_id = %1$s.endpoint_id AND coalesce(d.user_id, '') = %1$s.user_key AND d.status = 'PENDING' AND e.enabled %2$s
+                ORDER BY d.seq LIMIT 1""".formatted(stream, also);
     }
 
-    private static RowMapper<Claimed> claimed(String claim) {
-        return (rs, row) -> new Claimed(rs.getObject("id", UUID.class), rs.getString("message_id"), rs.getObject("endpoint_id", UUID.class),
+    private static Claimed claimed(ResultSet rs, String claim) throws SQLException {
+        return new Claimed(rs.getObject("id", UUID.class), rs.getString("message_id"), rs.getObject("endpoint_id", UUID.class),
                 rs.getString("user_id"), rs.getInt("attempts"), rs.getString("url"), rs.getString("body"), claim);
+    }
+
+    /** What settling a delivery answered. */
+    record Settled(boolean recorded, Claimed next) {
+
+        static final Settled LOST = new Settled(false, null);
     }
 
     /**
      * Records the attempt and its outcome under the claim check: {@code status} DELIVERED, FAILED, or PENDING again
      * (due at {@code next}). A delivered or failed one leaves its stream; with {@code keepClaim} the sender keeps the
-     * stream to send the next ({@link #nextOf}), else the stream is due again at once. Answers how many of the
-     * stream are still to send, or empty when the claim was lost (then nothing is written).
+     * stream, its lease renewed, and the answer carries the stream's next delivery to send; else the stream is given
+     * back, due at once (or, PENDING, at {@code next}). {@link Settled#LOST} when the claim was lost (nothing written).
      */
-    Optional<Integer> settle(Claimed delivery, Attempt attempt, String status, Instant next, boolean keepClaim, Duration lease) {
+    Settled settle(Claimed delivery, Attempt attempt, String status, Instant next, boolean keepClaim, Duration lease) {
         Instant now = clock.instant();
         boolean done = !status.equals("PENDING");
-        Instant streamNext = !done ? next : keepClaim ? now.plus(lease) : now;
+        boolean keep = done && keepClaim;
+        Instant streamNext = !done ? next : keep ? now.plus(lease) : now;
         int left = done ? 1 : 0;
-        return jdbc.sql("""
+        List<Settled> answer = new ArrayList<>();
+        jdbc.sql("""
                 WITH stream AS (
                     UPDATE webhook_streams SET pending = pending - ?,
                         next_attempt_at = CASE WHEN pending - ? > 0 THEN CAST(? AS timestamptz) END,
                         claimed_by = CASE WHEN pending - ? > 0 AND CAST(? AS boolean) THEN claimed_by END
                     WHERE endpoint_id = ? AND user_key = ? AND claimed_by = ?
-                    RETURNING pending
+                    RETURNING endpoint_id, user_key, claimed_by
                 ), settled AS (
                     UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_status = ?,
                         last_error = ?, last_latency_ms = ?, delivered_at = CASE WHEN ? = 'DELIVERED' THEN CAST(? AS timestamptz) ELSE delivered_at END,
                         updated_at = ?
-                    WHERE id = ? AND status = 'RUNNING' AND EXISTS (SELECT 1 FROM stream)
+                    WHERE id = ? AND status = 'PENDING' AND EXISTS (SELECT 1 FROM stream)
                     RETURNING id
                 ), attempt AS (
                     INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, latency_ms, error)
                     SELECT settled.id, (SELECT coalesce(max(attempt), 0) + 1 FROM webhook_attempts WHERE delivery_id = settled.id), ?, ?, ?, ?
                     FROM settled
                 )
-                SELECT pending FROM stream""")
-                .params(left, left, Timestamp.from(streamNext), left, done && keepClaim, delivery.endpointId(), delivery.userKey(),
-                        delivery.claim(), status, Timestamp.from(next), attempt.status(), attempt.error(), attempt.latencyMs(), status,
-                        Timestamp.from(now), Timestamp.from(now), delivery.id(), Timestamp.from(attempt.startedAt()), attempt.status(),
-                        attempt.latencyMs(), attempt.error())
-                .query(Integer.class).optional();
+                SELECT stream.claimed_by AS kept, head.* FROM stream
+                LEFT JOIN LATERAL (%s) head ON stream.claimed_by IS NOT NULL""".formatted(headOf("stream", "AND d.id <> ?")))
+                .params(left, left, Timestamp.from(streamNext), left, keep, delivery.endpointId(), delivery.userKey(), delivery.claim(),
+                        status, Timestamp.from(next), attempt.status(), attempt.error(), attempt.latencyMs(), status, Timestamp.from(now),
+                        Timestamp.from(now), delivery.id(), Timestamp.from(attempt.startedAt()), attempt.status(), attempt.latencyMs(),
+                        attempt.error(), delivery.id())
+                .query(rs -> {
+                    Claimed head = rs.getObject("id") == null ? null : claimed(rs, delivery.claim());
+                    answer.add(new Settled(true, head));
+                    if (rs.getString("kept") != null && head == null) {
+                        // more to send, but not visible to this statement (committed while it waited), or the endpoint was disabled
+                        release(delivery.endpointId(), delivery.userKey(), delivery.claim(), Duration.ZERO);
+                    }
+                });
+        return answer.isEmpty() ? Settled.LOST : answer.get(0);
     }
 
-    /** Gives the stream back (due at once, unless its endpoint is disabled), the delivery untouched if it was not sent. */
+    /** Gives the delivery's stream back unsent, due at once unless its endpoint is disabled. */
     void release(Claimed delivery) {
-        Timestamp now = now();
+        release(delivery.endpointId(), delivery.userKey(), delivery.claim(), Duration.ZERO);
+    }
+
+    private void release(UUID endpointId, String userKey, String claim, Duration after) {
         jdbc.sql("""
-                WITH stream AS (
-                    UPDATE webhook_streams s SET claimed_by = NULL,
-                        next_attempt_at = CASE WHEN s.pending > 0 AND e.enabled THEN CAST(? AS timestamptz) END
-                    FROM webhook_endpoints e
-                    WHERE s.endpoint_id = ? AND s.user_key = ? AND s.claimed_by = ? AND e.id = s.endpoint_id
-                    RETURNING 1
-                )
-                UPDATE webhook_deliveries SET status = 'PENDING', updated_at = ?
-                WHERE id = ? AND status = 'RUNNING' AND EXISTS (SELECT 1 FROM stream)""")
-                .params(now, delivery.endpointId(), delivery.userKey(), delivery.claim(), now, delivery.id()).update();
+                UPDATE webhook_streams s SET claimed_by = NULL,
+                    next_attempt_at = CASE WHEN s.pending > 0 AND e.enabled THEN CAST(? AS timestamptz) END
+                FROM webhook_endpoints e
+                WHERE s.endpoint_id = ? AND s.user_key = ? AND s.claimed_by = ? AND e.id = s.endpoint_id""")
+                .params(Timestamp.from(clock.instant().plus(after)), endpointId, userKey, claim).update();
     }
 
     /** A success: the endpoint is not failing (any more). */
@@ -280,7 +269,7 @@ class WebhookDeliveries {
     double oldestUndeliveredSeconds() {
         Timestamp oldest = jdbc.sql("""
                 SELECT min(d.created_at) FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                WHERE d.status IN ('PENDING', 'RUNNING') AND e.enabled""").query((rs, row) -> rs.getTimestamp(1)).list().get(0);
+                WHERE d.status = 'PENDING' AND e.enabled""").query((rs, row) -> rs.getTimestamp(1)).list().get(0);
         return oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).toMillis() / 1000.0);
     }
 
@@ -298,7 +287,7 @@ class WebhookDeliveries {
                     DELETE FROM webhook_messages WHERE id IN (
                         SELECT m.id FROM webhook_messages m
                         WHERE m.created_at < ?
-                          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = m.id AND d.status IN ('PENDING', 'RUNNING'))
+                          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = m.id AND d.status = 'PENDING')
                         ORDER BY m.created_at LIMIT ?)""")
                     .params(before, PURGE_BATCH).update();
             total += deleted;
@@ -326,7 +315,7 @@ class WebhookDeliveries {
     private static DeliveryView view(ResultSet rs, int row) throws SQLException {
         Timestamp delivered = rs.getTimestamp("delivered_at");
         String status = rs.getString("status");
-        boolean waiting = status.equals("PENDING") || status.equals("RUNNING");
+        boolean waiting = status.equals("PENDING");
         return new DeliveryView(rs.getObject("id", UUID.class), rs.getString("message_id"), rs.getString("event_type"), status,
                 rs.getInt("attempts"), (Integer) rs.getObject("last_status"), rs.getString("last_error"),
                 (Integer) rs.getObject("last_latency_ms"), waiting ? rs.getTimestamp("next_attempt_at").toInstant() : null,

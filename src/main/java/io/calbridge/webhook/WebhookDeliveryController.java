@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "webhooks") // described on WebhookEndpointController
 class WebhookDeliveryController {
 
-    private static final List<String> STATUSES = List.of("PENDING", "RUNNING", "DELIVERED", "FAILED");
+    private static final List<String> STATUSES = List.of("PENDING", "DELIVERED", "FAILED");
 
     private final WebhookDeliveries deliveries;
     private final Outbox outbox;
@@ -35,7 +35,7 @@ class WebhookDeliveryController {
     }
 
     @GetMapping("/api/v1/webhook-endpoints/{id}/deliveries")
-    @Operation(summary = "Admin: the endpoint's deliveries, newest first (status PENDING, RUNNING, DELIVERED or FAILED; limit 1-200, "
+    @Operation(summary = "Admin: the endpoint's deliveries, newest first (status PENDING, also while being sent, DELIVERED or FAILED; limit 1-200, "
             + "default 50), each with its attempts: when, the answer's status code (null: none came), latency, error; and when "
             + "the next attempt is due")
     @ApiResponse(responseCode = "200", description = "The deliveries")
@@ -58,7 +58,7 @@ class WebhookDeliveryController {
             + "count of attempts)")
     @ApiResponse(responseCode = "202", description = "Queued again: the delivery")
     @ApiResponse(responseCode = "404", description = "`not_found`: no such webhook endpoint, or no such delivery of it (a malformed id too)")
-    @ApiResponse(responseCode = "409", description = "`not_replayable`: the delivery is still PENDING or RUNNING")
+    @ApiResponse(responseCode = "409", description = "`not_replayable`: the delivery is still PENDING")
     ResponseEntity<WebhookDeliveries.DeliveryView> replay(@PathVariable String id, @PathVariable String deliveryId) {
         UUID endpointId = endpoint(id);
         UUID delivery = ApiProblem.idOrNotFound(deliveryId, "webhook delivery");

@@ -22,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param timeout       connect and request timeout of one attempt
  * @param senders       attempts in flight at once per instance
  * @param batchSize     the most deliveries one claim takes (never more than there are idle senders)
- * @param lease         how long a claim holds: a delivery still RUNNING after it (its instance died) is claimed again;
+ * @param lease         how long a claim of a stream holds: a stream still claimed after it (its sender died) is claimed again;
  *                      must exceed the timeout, or two instances may send it at once
  * @param disableAfter  an endpoint failing this long since its first failure, with no success since, is disabled
  * @param retention     how long notifications are kept (for the deliveries listing and replay) once every delivery of
