@@ -62,6 +62,14 @@ public interface CalendarProvider {
         return Optional.empty();
     }
 
+    /**
+     * Cancels a booking of a scheduling tool (an event that carries a {@link Booking}) as its host, telling the
+     * invitees why. Only where the provider can ({@link Capability#CANCEL_BOOKINGS}).
+     */
+    default void cancelBooking(String accessToken, String externalId, String reason) {
+        throw new ProviderException.Permanent(id() + " has no bookings to cancel", null);
+    }
+
     /** Revokes the grant at the provider (refresh token preferred); providers without revocation do nothing. */
     void revoke(String token);
 

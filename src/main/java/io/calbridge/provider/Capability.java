@@ -6,5 +6,7 @@ public enum Capability {
     WRITE_EVENTS,
     FREE_BUSY,
     PUSH_NOTIFICATIONS,
-    MEETING_LINKS
+    MEETING_LINKS,
+    /** Bookings of a scheduling tool can be canceled by their host. */
+    CANCEL_BOOKINGS
 }
