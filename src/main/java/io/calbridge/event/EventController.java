@@ -1,11 +1,13 @@
 package io.calbridge.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.calbridge.connection.Connection;
 import io.calbridge.connection.ConnectionService;
 import io.calbridge.platform.security.CurrentUser;
 import io.calbridge.platform.web.ApiExamples;
 import io.calbridge.platform.web.ApiProblem;
 import io.calbridge.platform.web.InstantBounds;
+import io.calbridge.provider.Booking;
 import io.calbridge.provider.CalendarInfo;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -106,11 +108,13 @@ class EventController {
 
     /**
      * An event as the API shows it: timed events carry RFC 3339 times in the event's own zone; all-day events carry
-     * {@code allDay: true} and dates, the end exclusive.
+     * {@code allDay: true} and dates, the end exclusive. {@code booking}: a scheduling tool's details (Calendly's invitees,
+     * answers, links), present only on bookings; the API shows a user only their own events, so the owner alone sees them.
      */
     record EventView(String id, String title, String description, String location, String start, String end, boolean allDay,
             String timeZone, String status, boolean transparent, String selfResponse, String recurringEventId,
-            String meetingUrl, String htmlLink, String appointmentId, Source source) {
+            String meetingUrl, String htmlLink, String appointmentId, Source source,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Booking booking) {
 
         /** Always with seconds, as RFC 3339 requires (OffsetDateTime#toString drops ":00"). */
         private static final DateTimeFormatter RFC_3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
@@ -125,7 +129,7 @@ class EventController {
                     calendar == null ? null : calendar.name(), calendar == null ? null : calendar.color());
             return new EventView(e.externalId(), e.title(), e.description(), e.location(), start, end, e.allDay(), e.timeZone(),
                     e.status(), e.transparent(), e.selfResponse(), e.recurringEventId(), e.meetingUrl(), e.htmlLink(), e.appointmentId(),
-                    source);
+                    source, e.booking());
         }
 
         private static ZoneId zone(String id) {

@@ -8,8 +8,10 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -24,7 +26,11 @@ public class EventQuery {
         this.store = store;
     }
 
-    /** Every event overlapping [from, to), ordered by start; {@code connectionId} narrows to one connection. */
+    /**
+     * Every event overlapping [from, to), ordered by start; {@code connectionId} narrows to one connection. Across all
+     * connections, a booking's copy in the host's own calendar is left out: the booking stands for both, so it is listed
+     * and counted as busy once.
+     */
     public List<StoredEvent> between(String userId, Instant from, Instant to, UUID connectionId) {
         List<StoredEvent> events = new ArrayList<>(store.singlesBetween(userId, from, to, connectionId));
         List<StoredEvent> series = store.seriesStartingBefore(userId, to, connectionId);
@@ -39,8 +45,24 @@ public class EventQuery {
                 events.addAll(occurrences(master, from, to, replaced));
             }
         }
+        if (connectionId == null) {
+            dropBookingCopies(userId, events);
+        }
         events.sort(Comparator.comparing(StoredEvent::start).thenComparing(StoredEvent::externalId));
         return events;
+    }
+
+    private void dropBookingCopies(String userId, List<StoredEvent> events) {
+        List<Map.Entry<String, UUID>> copies = store.bookingCopies(userId);
+        if (copies.isEmpty()) {
+            return;
+        }
+        Map<String, UUID> bookingConnectionByCopy = new HashMap<>();
+        copies.forEach(copy -> bookingConnectionByCopy.put(copy.getKey(), copy.getValue()));
+        events.removeIf(event -> {
+            UUID booking = bookingConnectionByCopy.get(event.externalId());
+            return booking != null && !booking.equals(event.connectionId());
+        });
     }
 
     private static List<StoredEvent> occurrences(StoredEvent master, Instant from, Instant to, Set<String> replaced) {

@@ -1,5 +1,6 @@
 package io.calbridge.event;
 
+import io.calbridge.provider.Booking;
 import io.calbridge.provider.EventTime;
 import io.calbridge.provider.RemoteEvent;
 import io.calbridge.provider.TimeZones;
@@ -30,8 +31,9 @@ public class EventStore {
     private static final String UPSERT = """
             INSERT INTO events (connection_id, calendar_id, external_id, user_id, status, title, description, location,
                 start_at, end_at, all_day, start_date, end_date, time_zone, transparent, self_response, attendees,
-                recurrence, recurring_event_id, original_start_at, meeting_url, html_link, etag, generation, synced_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)
+                recurrence, recurring_event_id, original_start_at, meeting_url, html_link, etag, generation, synced_at, booking,
+                calendar_copy_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
             ON CONFLICT (connection_id, calendar_id, external_id) DO UPDATE SET status = excluded.status,
                 title = excluded.title, description = excluded.description, location = excluded.location,
                 start_at = excluded.start_at, end_at = excluded.end_at, all_day = excluded.all_day,
@@ -40,11 +42,11 @@ public class EventStore {
                 recurrence = excluded.recurrence, recurring_event_id = excluded.recurring_event_id,
                 original_start_at = excluded.original_start_at, meeting_url = excluded.meeting_url,
                 html_link = excluded.html_link, etag = excluded.etag, generation = excluded.generation,
-                synced_at = excluded.synced_at""";
+                synced_at = excluded.synced_at, booking = excluded.booking, calendar_copy_id = excluded.calendar_copy_id""";
 
     private static final String COLUMNS = "e.connection_id, e.calendar_id, e.external_id, e.status, e.title, e.description, "
             + "e.location, e.start_at, e.end_at, e.all_day, e.start_date, e.end_date, e.time_zone, e.transparent, e.self_response, "
-            + "e.recurrence, e.recurring_event_id, e.original_start_at, e.meeting_url, e.html_link, p.appointment_id";
+            + "e.recurrence, e.recurring_event_id, e.original_start_at, e.meeting_url, e.html_link, e.booking, p.appointment_id";
     /** Events calbridge pushed for appointments are linked to them, so nobody counts them twice. */
     private static final String FROM = " FROM events e LEFT JOIN appointment_events p ON p.connection_id = e.connection_id "
             + "AND p.calendar_id = e.calendar_id AND p.external_id = e.external_id ";
@@ -167,21 +169,21 @@ public class EventStore {
         return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE e.user_id = ? AND e.recurrence IS NULL AND e.status <> 'cancelled' "
                         + "AND e.start_at < ? AND e.end_at > ? AND (?::uuid IS NULL OR e.connection_id = ?::uuid) ORDER BY e.start_at")
                 .params(userId, Timestamp.from(to), Timestamp.from(from), connectionId, connectionId)
-                .query(EventStore::map).list();
+                .query(this::map).list();
     }
 
     /** Series masters that start before {@code to}. */
     List<StoredEvent> seriesStartingBefore(String userId, Instant to, UUID connectionId) {
         return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE e.user_id = ? AND e.recurrence IS NOT NULL AND e.status <> 'cancelled' "
                         + "AND e.start_at < ? AND (?::uuid IS NULL OR e.connection_id = ?::uuid)")
-                .params(userId, Timestamp.from(to), connectionId, connectionId).query(EventStore::map).list();
+                .params(userId, Timestamp.from(to), connectionId, connectionId).query(this::map).list();
     }
 
     /** Instances of series that replace (moved) or remove (cancelled) one occurrence. */
     List<StoredEvent> seriesExceptions(String userId, UUID connectionId) {
         return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE e.user_id = ? AND e.recurring_event_id IS NOT NULL "
                         + "AND (?::uuid IS NULL OR e.connection_id = ?::uuid)")
-                .params(userId, connectionId, connectionId).query(EventStore::map).list();
+                .params(userId, connectionId, connectionId).query(this::map).list();
     }
 
     public int count(UUID connectionId) {
@@ -214,7 +216,8 @@ public class EventStore {
                 start.isAllDay(), date(start.date()), date(end.date()), zone, e.transparent(), e.selfResponse(),
                 e.attendees().isEmpty() ? null : json.writeValueAsString(e.attendees()), e.recurrenceRule(), e.recurringEventId(),
                 e.originalStart() == null ? null : Timestamp.from(instant(e.originalStart(), calendarZone)), e.meetingUrl(),
-                e.htmlLink(), e.etag(), generation, now};
+                e.htmlLink(), e.etag(), generation, now, e.booking() == null ? null : json.writeValueAsString(e.booking()),
+                e.booking() == null ? null : e.booking().calendarEventId()};
     }
 
     /** An all-day date starts at midnight in the calendar's zone. */
@@ -226,7 +229,16 @@ public class EventStore {
         return date == null ? null : Date.valueOf(date);
     }
 
-    private static StoredEvent map(ResultSet rs, int row) throws SQLException {
+    /**
+     * The ids of the calendar copies that scheduling tools wrote of the user's bookings (Calendly's
+     * {@code calendar_event.external_id}), each with the connection of its booking.
+     */
+    List<Map.Entry<String, UUID>> bookingCopies(String userId) {
+        return jdbc.sql("SELECT calendar_copy_id, connection_id FROM events WHERE user_id = ? AND calendar_copy_id IS NOT NULL")
+                .param(userId).query((rs, row) -> Map.entry(rs.getString(1), rs.getObject(2, UUID.class))).list();
+    }
+
+    private StoredEvent map(ResultSet rs, int row) throws SQLException {
         Date startDate = rs.getDate("start_date");
         Date endDate = rs.getDate("end_date");
         Timestamp originalStart = rs.getTimestamp("original_start_at");
@@ -236,6 +248,10 @@ public class EventStore {
                 startDate == null ? null : startDate.toLocalDate(), endDate == null ? null : endDate.toLocalDate(),
                 rs.getString("time_zone"), rs.getBoolean("transparent"), rs.getString("self_response"), rs.getString("recurrence"),
                 rs.getString("recurring_event_id"), originalStart == null ? null : originalStart.toInstant(),
-                rs.getString("meeting_url"), rs.getString("html_link"), rs.getString("appointment_id"));
+                rs.getString("meeting_url"), rs.getString("html_link"), rs.getString("appointment_id"), booking(rs.getString("booking")));
+    }
+
+    private Booking booking(String stored) {
+        return stored == null ? null : json.readValue(stored, Booking.class);
     }
 }

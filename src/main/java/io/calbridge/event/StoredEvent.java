@@ -1,5 +1,6 @@
 package io.calbridge.event;
 
+import io.calbridge.provider.Booking;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
@@ -10,6 +11,7 @@ import java.util.UUID;
  * @param startDate for all-day events, the first day; {@code endDate} is exclusive
  * @param recurrence RRULE/EXDATE lines of a series master, else {@code null}
  * @param appointmentId set when calbridge pushed this event for one of the app's appointments (count it once)
+ * @param booking a scheduling tool's details of a booked event, else {@code null}
  */
 public record StoredEvent(
         UUID connectionId,
@@ -32,7 +34,8 @@ public record StoredEvent(
         Instant originalStart,
         String meetingUrl,
         String htmlLink,
-        String appointmentId) {
+        String appointmentId,
+        Booking booking) {
 
     /** Whether it takes the owner's time: not cancelled, not transparent, not declined. */
     public boolean busy() {
@@ -42,6 +45,6 @@ public record StoredEvent(
     StoredEvent occurrence(Instant occurrenceStart, Instant occurrenceEnd, LocalDate date, LocalDate dateEnd, String occurrenceId) {
         return new StoredEvent(connectionId, calendarId, occurrenceId, status, title, description, location, occurrenceStart,
                 occurrenceEnd, allDay, date, dateEnd, timeZone, transparent, selfResponse, null, externalId, occurrenceStart,
-                meetingUrl, htmlLink, appointmentId);
+                meetingUrl, htmlLink, appointmentId, booking);
     }
 }
