@@ -67,6 +67,7 @@ class CalendlyEmulatorTest {
 
         final List<Received> received = new CopyOnWriteArrayList<>();
         final AtomicInteger status = new AtomicInteger(200);
+        final AtomicInteger delayMillis = new AtomicInteger(0);
         final HttpServer server;
 
         Receiver() throws IOException {
@@ -76,6 +77,11 @@ class CalendlyEmulatorTest {
                     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                     received.add(new Received(exchange.getRequestURI().toString(),
                             exchange.getRequestHeaders().getFirst("Calendly-Webhook-Signature"), body));
+                    try {
+                        Thread.sleep(delayMillis.get());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                     exchange.sendResponseHeaders(status.get(), -1);
                 }
             });
@@ -606,5 +612,19 @@ class CalendlyEmulatorTest {
         eventually(() -> receiver.received.size() == 1);
         assertTrue(receiver.received.get(0).body().contains("kept@example.org"));
         assertEquals(1, emulator.deliveries().stream().filter(d -> d.status() == 0).count());
+    }
+
+    @Test
+    void slowReceiverCountsAsATimeoutAndIsRetried() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder().deliveryTimeout(Duration.ofMillis(200)));
+        Receiver receiver = receiver();
+        receiver.delayMillis.set(1000);
+        String token = emulator.issueTokens(CalendlyEmulator.DEFAULT_USER_EMAIL).accessToken();
+        assertEquals(201, send("POST", emulator.baseUrl() + "/webhook_subscriptions", token,
+                subscriptionBody(receiver.url("/slow"), orgUri(emulator, token))).statusCode());
+        emulator.book(BookingRequest.of(CalendlyEmulator.DEFAULT_USER_EMAIL, MONDAY, "Ada", "ada@example.org"));
+        eventually(() -> emulator.deliveries().size() >= 2);
+        assertEquals(-1, emulator.deliveries().get(0).status());
+        assertEquals(2, emulator.deliveries().get(1).attempt());
     }
 }
