@@ -4,8 +4,11 @@ import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,11 +46,12 @@ public class Outbox {
     /**
      * Adds a notification of {@code type} about {@code userId} (null: about no user) with {@code data} as its payload;
      * the body is the Standard Webhooks envelope {@code {type, timestamp, data}}, data led by the {@code userId} (the app
-     * must know whose change it is). Returns its id (the webhook-id), or null when no endpoint is subscribed to the type.
+     * must know whose change it is). Returns the id (the webhook-id) it has if some endpoint is subscribed to the type
+     * when the transaction commits.
      *
-     * <p>Each delivery locks its stream's row (endpoint and user) until the transaction ends, so the stream's order is
-     * the commit order. A transaction that adds for several users locks several streams: add in a stable order (by
-     * user id) where two such transactions may run at once, or one may have to retry after a deadlock.
+     * <p>The notifications are written just before the transaction commits, all in a row, ordered by user: each delivery
+     * locks its stream's row (endpoint and user) until the transaction ends, so that the stream's order is the commit
+     * order, and a lock taken that late is held only for the commit, and never in an order that can deadlock.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public String add(String userId, String type, Map<String, ?> data) {
@@ -56,7 +60,9 @@ public class Outbox {
             payload.put("userId", userId);
         }
         payload.putAll(data);
-        return write(type, userId, payload, "SELECT id FROM webhook_endpoints WHERE enabled AND ? = ANY (event_types)", type);
+        String id = newMessageId();
+        writeBeforeCommit().add(new Notification(id, type, userId, payload, clock.instant()));
+        return id;
     }
 
     /**
@@ -65,22 +71,26 @@ public class Outbox {
      */
     @Transactional
     public String addTest(UUID endpointId) {
-        return write(EventTypes.WEBHOOK_TEST, null, Map.of("endpointId", endpointId.toString()),
-                "SELECT id FROM webhook_endpoints WHERE id = ?", endpointId);
+        String id = newMessageId();
+        Notification test = new Notification(id, EventTypes.WEBHOOK_TEST, null, Map.of("endpointId", endpointId.toString()), clock.instant());
+        if (!write(test, "SELECT id FROM webhook_endpoints WHERE id = ?", endpointId)) {
+            return null;
+        }
+        wakeDelivererAfterCommit();
+        return id;
     }
 
     /**
      * One statement: the message only if some endpoint of {@code endpointsQuery} is there, a delivery for each, and each
-     * delivery's place at the end of its stream.
+     * delivery's place at the end of its stream. Answers whether any delivery was written.
      */
-    private String write(String type, String userId, Map<String, ?> data, String endpointsQuery, Object endpointsParam) {
-        Instant now = clock.instant();
+    private boolean write(Notification notification, String endpointsQuery, Object endpointsParam) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", type);
-        body.put("timestamp", now.toString());
-        body.put("data", data);
-        String id = newMessageId();
-        Timestamp at = Timestamp.from(now);
+        body.put("type", notification.type());
+        body.put("timestamp", notification.at().toString());
+        body.put("data", notification.data());
+        String userId = notification.userId();
+        Timestamp at = Timestamp.from(notification.at());
         Integer deliveries = jdbc.sql("""
                 WITH subscribed AS (
                     %s
@@ -102,13 +112,55 @@ public class Outbox {
                     RETURNING 1
                 )
                 SELECT count(*) FROM delivery""".formatted(endpointsQuery))
-                .params(endpointsParam, id, type, userId, json.writeValueAsString(body), at, userKey(userId), at, userId, at, at, at)
+                .params(endpointsParam, notification.id(), notification.type(), userId, json.writeValueAsString(body), at, userKey(userId), at,
+                        userId, at, at, at)
                 .query(Integer.class).single();
-        if (deliveries == 0) {
-            return null;
+        return deliveries > 0;
+    }
+
+    private record Notification(String id, String type, String userId, Map<String, ?> data, Instant at) {
+    }
+
+    /** The current transaction's notifications not yet written (found among its synchronizations, so a suspended one keeps its own). */
+    private List<Notification> writeBeforeCommit() {
+        for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+            if (synchronization instanceof WriteBeforeCommit write && write.outbox == this) {
+                return write.notifications;
+            }
         }
-        wakeDelivererAfterCommit();
-        return id;
+        WriteBeforeCommit write = new WriteBeforeCommit(this);
+        TransactionSynchronizationManager.registerSynchronization(write);
+        return write.notifications;
+    }
+
+    /** Writes a transaction's notifications just before it commits, and wakes this instance's deliverer after it did. */
+    private static final class WriteBeforeCommit implements TransactionSynchronization {
+
+        private final Outbox outbox;
+        private final List<Notification> notifications = new ArrayList<>();
+        private boolean written;
+
+        WriteBeforeCommit(Outbox outbox) {
+            this.outbox = outbox;
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            // a stable sort: a user's notifications keep the order they were added in
+            List<Notification> byUser = new ArrayList<>(notifications);
+            byUser.sort(Comparator.comparing(notification -> userKey(notification.userId())));
+            for (Notification notification : byUser) {
+                written |= outbox.write(notification, "SELECT id FROM webhook_endpoints WHERE enabled AND ? = ANY (event_types)",
+                        notification.type());
+            }
+        }
+
+        @Override
+        public void afterCommit() {
+            if (written) {
+                outbox.deliverer.ifAvailable(WebhookDeliverer::wake);
+            }
+        }
     }
 
     /** A stream's user: the user id, or '' for notifications about no user. */
@@ -118,14 +170,12 @@ public class Outbox {
 
     /** This instance sends at once after the commit instead of at its next poll. */
     private void wakeDelivererAfterCommit() {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    deliverer.ifAvailable(WebhookDeliverer::wake);
-                }
-            });
-        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                deliverer.ifAvailable(WebhookDeliverer::wake);
+            }
+        });
     }
 
     /** {@code msg_} and 128 random bits: unique across instances without a round trip. */
