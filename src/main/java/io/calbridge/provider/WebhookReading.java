@@ -21,6 +21,13 @@ public sealed interface WebhookReading {
         }
     }
 
+    /**
+     * Signed by the provider, but the signature does not verify or is too old (Calendly's): answered 401, and nothing
+     * in it is acted on.
+     */
+    record Rejected(String reason) implements WebhookReading {
+    }
+
     /** Not a notification of this provider (missing headers, a body that does not parse): answered 400. */
     record Malformed(String reason) implements WebhookReading {
     }

@@ -44,10 +44,11 @@ class WebhookController {
     }
 
     @PostMapping("/webhooks/{provider}")
-    @Operation(summary = "A provider's push notification (Google's X-Goog-* headers; Graph's validation handshake and notifications)")
+    @Operation(summary = "A provider's push notification (Google's X-Goog-* headers; Graph's validation handshake and notifications; Calendly's signed deliveries)")
     @ApiResponse(responseCode = "200", description = "Taken (Google), or a subscription handshake answered (Graph: the validation token echoed as text/plain)")
     @ApiResponse(responseCode = "202", description = "Taken (Graph): a sync of the channel's connection follows")
     @ApiResponse(responseCode = "400", description = "`malformed_notification`: not a notification this provider sends")
+    @ApiResponse(responseCode = "401", description = "`invalid_signature`: a signed delivery (Calendly's) whose signature does not verify or is older than the tolerance")
     @ApiResponse(responseCode = "403", description = "`unknown_channel`: no such channel, or a wrong token or resource id")
     @ApiResponse(responseCode = "404", description = "`not_found`: no such provider")
     ResponseEntity<String> receive(@PathVariable String provider, @RequestHeader HttpHeaders headers,
@@ -57,6 +58,9 @@ class WebhookController {
         if (reading instanceof WebhookReading.Handshake handshake) {
             return ResponseEntity.status(handshake.status()).contentType(MediaType.parseMediaType(handshake.contentType()))
                     .body(handshake.body());
+        }
+        if (reading instanceof WebhookReading.Rejected rejected) {
+            throw new ApiProblem(HttpStatus.UNAUTHORIZED, "invalid_signature", rejected.reason());
         }
         if (reading instanceof WebhookReading.Malformed malformed) {
             throw ApiProblem.badRequest("malformed_notification", malformed.reason());

@@ -1,0 +1,89 @@
+package io.calbridge.provider.calendly;
+
+import io.calbridge.provider.WebhookReading;
+import io.calbridge.provider.WebhookRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Reads Calendly's webhook deliveries. Each is signed: {@code Calendly-Webhook-Signature: t=<unix seconds>,v1=<hex
+ * HMAC-SHA256 of "t.body" with the app's webhook signing key>}. A delivery verifies only with that signature over the
+ * raw body and a timestamp within the tolerance of now (an old delivery replayed is refused); then its channel id and
+ * token, in the callback URL's query as calbridge subscribed, name the connection. A verified delivery asks for a pull:
+ * calbridge reads the bookings from Calendly itself, so a delivery repeated within the tolerance changes nothing.
+ */
+final class CalendlyWebhooks {
+
+    private final CalendlySettings settings;
+    private final Clock clock;
+
+    CalendlyWebhooks(CalendlySettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    WebhookReading read(WebhookRequest request) {
+        String channel = request.query().get("channel");
+        String token = request.query().get("token");
+        if (channel == null || token == null) {
+            return new WebhookReading.Malformed("no channel in the callback URL");
+        }
+        String header = request.header("Calendly-Webhook-Signature");
+        if (header == null) {
+            return new WebhookReading.Rejected("no Calendly-Webhook-Signature header");
+        }
+        if (settings.webhookSigningKey() == null) {
+            return new WebhookReading.Rejected("no webhook signing key is configured (CALENDLY_WEBHOOK_SIGNING_KEY)");
+        }
+        String timestamp = null;
+        String signature = null;
+        for (String part : header.split(",")) {
+            String trimmed = part.trim();
+            if (trimmed.startsWith("t=")) {
+                timestamp = trimmed.substring(2);
+            } else if (trimmed.startsWith("v1=")) {
+                signature = trimmed.substring(3);
+            }
+        }
+        if (timestamp == null || signature == null) {
+            return new WebhookReading.Rejected("a signature header without t= and v1=");
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(timestamp);
+        } catch (NumberFormatException e) {
+            return new WebhookReading.Rejected("a signature timestamp that is not a number");
+        }
+        if (!MessageDigest.isEqual(sign(timestamp, request.body()).getBytes(StandardCharsets.US_ASCII),
+                signature.toLowerCase().getBytes(StandardCharsets.US_ASCII))) {
+            return new WebhookReading.Rejected("the signature does not verify");
+        }
+        Duration age = Duration.between(Instant.ofEpochSecond(seconds), clock.instant()).abs();
+        if (age.compareTo(settings.webhookTolerance()) > 0) {
+            return new WebhookReading.Rejected("signed " + age.toSeconds() + " s from now, more than the tolerance");
+        }
+        return new WebhookReading.Notifications(
+                List.of(new WebhookReading.Notification(channel, token, null, WebhookReading.Kind.CHANGED)), 200);
+    }
+
+    /** The hex HMAC-SHA256 of {@code timestamp + "." + body} with the signing key. */
+    String sign(String timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(settings.webhookSigningKey().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    }
+}
