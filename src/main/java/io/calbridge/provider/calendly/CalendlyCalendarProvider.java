@@ -44,8 +44,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Push: one user-scope webhook subscription per connection for the invitee events; its callback URL carries the
  * channel id and a secret token, and every delivery is signed with the app's webhook signing key ({@link
- * CalendlyWebhooks}). A subscription does not expire at Calendly, but calbridge gives its channel a day, so that each
- * renewal checks it is still {@code active}: a disabled one is replaced. A plan without webhooks refuses the
+ * CalendlyWebhooks}). A subscription does not expire at Calendly, but calbridge gives its channel a day, so that it is
+ * checked after each sync and hourly: one still {@code active} is kept, a disabled one is replaced. A plan without webhooks refuses the
  * subscription (403): the connection is then polled on the shorter period.
  */
 @Component
@@ -59,8 +59,11 @@ public class CalendlyCalendarProvider implements CalendarProvider {
     static final int LIST_PAGE = 100;
     /** The most events whose invitees one page of changes reads (each is one request). */
     static final int EVENTS_PER_PAGE = 100;
-    /** How long a channel is held before calbridge checks the subscription again (Calendly's never expire). */
-    static final Duration CHANNEL_CHECK = Duration.ofHours(25);
+    /**
+     * How long a channel is held before calbridge checks its subscription again (Calendly's never expire): a day, which
+     * is within the push channels' renewal margin, so that the subscription is checked after every sync and hourly.
+     */
+    static final Duration CHANNEL_CHECK = Duration.ofDays(1);
     /** Calendly's busy-times query spans at most a week. */
     static final Duration BUSY_TIMES_SPAN = Duration.ofDays(7);
 

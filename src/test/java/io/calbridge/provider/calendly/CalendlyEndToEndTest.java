@@ -1,0 +1,246 @@
+package io.calbridge.provider.calendly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.calbridge.emulator.calendly.CalendlyEmulator;
+import io.calbridge.emulator.calendly.CalendlyEmulator.BookingRef;
+import io.calbridge.emulator.calendly.CalendlyEmulator.BookingRequest;
+import io.calbridge.testing.Api.Caller;
+import io.calbridge.testing.Api.Response;
+import io.calbridge.testing.Await;
+import io.calbridge.testing.Connect;
+import io.calbridge.testing.RunningCalbridge;
+import io.calbridge.testing.TestDatabase;
+import io.calbridge.testing.TestKeys;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Calendly through calbridge's HTTP API against the stateful Calendly emulator (real HTTP, OAuth with PKCE, 2-hour
+ * tokens, signed webhook deliveries): connect, bookings listed with their invitees, a booking, a cancellation and a
+ * reschedule followed by webhook, forged and stale deliveries refused, polling where webhooks are refused, a disabled
+ * subscription replaced.
+ */
+class CalendlyEndToEndTest {
+
+    /** A delivery reaches calbridge at once and the pull waits 0.2 s (the notification delay): well within a second. */
+    private static final Duration BY_WEBHOOK = Duration.ofSeconds(5);
+    private static final Instant TOMORROW = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1)).plus(Duration.ofHours(9));
+
+    private static CalendlyEmulator calendly;
+    private static RunningCalbridge app;
+
+    @BeforeAll
+    static void calbridgeWithTheEmulatorAsCalendly() throws Exception {
+        calendly = CalendlyEmulator.builder().autoApprove(true).start();
+        Map<String, Object> settings = new HashMap<>(settingsFor(calendly));
+        settings.put("calbridge.token-keys", TestKeys.tokenKey("calendly"));
+        settings.put("calbridge.sync.notification-delay", "PT0.2S");
+        app = RunningCalbridge.start(TestDatabase.newDatabase(), settings);
+    }
+
+    static Map<String, Object> settingsFor(CalendlyEmulator emulator) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("calendly.client-id", CalendlyEmulator.DEFAULT_CLIENT_ID);
+        settings.put("calendly.client-secret", CalendlyEmulator.DEFAULT_CLIENT_SECRET);
+        settings.put("calendly.webhook-signing-key", CalendlyEmulator.DEFAULT_WEBHOOK_SIGNING_KEY);
+        settings.put("calendly.auth-uri", emulator.authorizationUri());
+        settings.put("calendly.token-uri", emulator.tokenUri());
+        settings.put("calendly.revoke-uri", emulator.revokeUri());
+        settings.put("calendly.api-base-url", emulator.baseUrl());
+        settings.put("calendly.sandbox", "true");
+        return settings;
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        calendly.close();
+    }
+
+    @Test
+    void bookingsAreListedWithTheirInviteesThenABookingACancellationAndARescheduleArriveByWebhook() {
+        String host = host();
+        BookingRef first = calendly.book(new BookingRequest(host, null, TOMORROW, "Ada Patient", "ada@example.org", "Europe/Berlin",
+                Map.of("Reason for visit", "Check-up"), "zoom", "https://zoom.example/j/1", null));
+        BookingRef second = calendly.book(BookingRequest.of(host, TOMORROW.plus(Duration.ofHours(2)), "Ben Patient", "ben@example.org"));
+        String user = "cal-" + UUID.randomUUID();
+        Caller caller = Caller.service(user);
+
+        UUID connection = new Connect(app.api()).connectCalendly(caller, host);
+
+        JsonNode view = app.api().get("/api/v1/connections/" + connection, caller).json();
+        assertThat(view.path("provider").asText()).isEqualTo("calendly");
+        assertThat(view.path("accountEmail").asText()).isEqualTo(host);
+        Map<String, JsonNode> events = events(caller);
+        assertThat(events).containsOnlyKeys(first.eventUri(), second.eventUri());
+        JsonNode booked = events.get(first.eventUri());
+        assertThat(booked.path("meetingUrl").asText()).isEqualTo("https://zoom.example/j/1");
+        assertThat(booked.path("source").path("provider").asText()).isEqualTo("calendly");
+        assertThat(booked.path("source").path("calendarName").asText()).isEqualTo("Calendly");
+        JsonNode invitee = booked.path("booking").path("invitees").path(0);
+        assertThat(invitee.path("name").asText()).isEqualTo("Ada Patient");
+        assertThat(invitee.path("email").asText()).isEqualTo("ada@example.org");
+        assertThat(invitee.path("answers").path(0).path("answer").asText()).isEqualTo("Check-up");
+        assertThat(invitee.path("cancelUrl").asText()).isNotBlank();
+        assertThat(subscriptionsOf(host)).as("one user-scope subscription for the connection")
+                .singleElement().satisfies(s -> {
+                    assertThat(s.scope()).isEqualTo("user");
+                    assertThat(s.state()).isEqualTo("active");
+                    assertThat(s.callbackUrl()).startsWith(baseUrl() + "/webhooks/calendly?channel=");
+                });
+
+        BookingRef third = calendly.book(BookingRequest.of(host, TOMORROW.plus(Duration.ofHours(4)), "Cy Patient", "cy@example.org"));
+        Await.until("a new booking arrives by webhook", BY_WEBHOOK, () -> events(caller).containsKey(third.eventUri()));
+
+        calendly.cancel(second.inviteeUri(), "Feeling better");
+        Await.until("a cancellation arrives by webhook", BY_WEBHOOK, () -> !events(caller).containsKey(second.eventUri()));
+
+        BookingRef moved = calendly.reschedule(first.inviteeUri(), TOMORROW.plus(Duration.ofDays(1)));
+        Await.until("a reschedule arrives by webhook", BY_WEBHOOK, () -> events(caller).containsKey(moved.eventUri()));
+        events = events(caller);
+        assertThat(events).as("one moved booking, not a ghost cancellation plus a duplicate").containsOnlyKeys(third.eventUri(), moved.eventUri());
+        assertThat(events.get(moved.eventUri()).path("booking").path("rescheduledFrom").asText()).isEqualTo(first.eventUri());
+        String subscription = subscriptionOf(host).uri();
+        assertThat(calendly.deliveries()).as("every delivery was taken").filteredOn(d -> d.subscriptionUri().equals(subscription))
+                .hasSize(4).allMatch(d -> d.status() == 200); // created, canceled, and a reschedule's canceled + created
+    }
+
+    @Test
+    void forgedAndStaleDeliveriesAreRefusedAndChangeNothing() {
+        String host = host();
+        String user = "cal-" + UUID.randomUUID();
+        Caller caller = Caller.service(user);
+        new Connect(app.api()).connectCalendly(caller, host);
+        String callback = subscriptionOf(host).callbackUrl();
+        String path = callback.substring(baseUrl().length());
+        calendly.dropNextDeliveries(1);
+        BookingRef unseen = calendly.book(BookingRequest.of(host, TOMORROW, "Dee Patient", "dee@example.org"));
+        String body = "{\"event\":\"invitee.created\",\"payload\":{\"uri\":\"" + unseen.inviteeUri() + "\"}}";
+        long now = Instant.now().getEpochSecond();
+
+        Response forged = deliver(path, body, "t=" + now + ",v1=" + sign("not-the-signing-key", now, body));
+        Response stale = deliver(path, body, "t=" + (now - 600) + ",v1=" + sign(CalendlyEmulator.DEFAULT_WEBHOOK_SIGNING_KEY, now - 600, body));
+        Response unsigned = deliver(path, body, null);
+
+        for (Response refused : List.of(forged, stale, unsigned)) {
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+            assertThat(refused.json().path("code").asText()).isEqualTo("invalid_signature");
+        }
+        io.calbridge.testing.Await.pause(1500);
+        assertThat(events(caller)).as("no pull followed a refused delivery").doesNotContainKey(unseen.eventUri());
+
+        Response genuine = deliver(path, body, "t=" + now + ",v1=" + sign(CalendlyEmulator.DEFAULT_WEBHOOK_SIGNING_KEY, now, body));
+        assertThat(genuine.status()).as(genuine.toString()).isEqualTo(200);
+        Await.until("a verified delivery pulls", BY_WEBHOOK, () -> events(caller).containsKey(unseen.eventUri()));
+        Response replayed = deliver(path, body, "t=" + now + ",v1=" + sign(CalendlyEmulator.DEFAULT_WEBHOOK_SIGNING_KEY, now, body));
+        assertThat(replayed.status()).isEqualTo(200);
+        io.calbridge.testing.Await.pause(1000);
+        assertThat(events(caller)).as("a replay changes nothing").hasSize(1);
+    }
+
+    @Test
+    void whereThePlanRefusesWebhooksPollingFindsTheSameChanges() {
+        String host = host();
+        calendly.setWebhooksAllowed(host, false);
+        String user = "cal-" + UUID.randomUUID();
+        Caller caller = Caller.service(user);
+        UUID connection = new Connect(app.api()).connectCalendly(caller, host);
+        assertThat(subscriptionsOf(host)).as("the plan refused the subscription").isEmpty();
+
+        BookingRef booked = calendly.book(BookingRequest.of(host, TOMORROW, "Eve Patient", "eve@example.org"));
+        pull(caller, connection);
+        Await.until("the poll finds the booking", BY_WEBHOOK, () -> events(caller).containsKey(booked.eventUri()));
+        calendly.cancel(booked.eventUri(), "Plans changed");
+        pull(caller, connection);
+        Await.until("the poll finds the cancellation", BY_WEBHOOK, () -> events(caller).isEmpty());
+    }
+
+    @Test
+    void aDisabledSubscriptionIsNoticedAndReplacedThenDeliversAgain() {
+        String host = host();
+        String user = "cal-" + UUID.randomUUID();
+        Caller caller = Caller.service(user);
+        UUID connection = new Connect(app.api()).connectCalendly(caller, host);
+        CalendlyEmulator.Subscription original = subscriptionOf(host);
+        calendly.disableSubscription(original.uri());
+
+        pull(caller, connection);
+        Await.until("a new subscription replaces the disabled one", BY_WEBHOOK,
+                () -> !subscriptionOf(host).uri().equals(original.uri()) && "active".equals(subscriptionOf(host).state()));
+        assertThat(calendly.subscriptions()).extracting(CalendlyEmulator.Subscription::uri).doesNotContain(original.uri());
+
+        BookingRef booked = calendly.book(BookingRequest.of(host, TOMORROW, "Flo Patient", "flo@example.org"));
+        Await.until("the booking arrives through the new subscription", BY_WEBHOOK, () -> events(caller).containsKey(booked.eventUri()));
+    }
+
+    /** The host's latest subscription. */
+    private static CalendlyEmulator.Subscription subscriptionOf(String host) {
+        return subscriptionsOf(host).stream().reduce((a, b) -> b).orElseThrow();
+    }
+
+    private static List<CalendlyEmulator.Subscription> subscriptionsOf(String host) {
+        return calendly.subscriptions().stream().filter(s -> HOSTS.get(host).equals(s.user())).toList();
+    }
+
+    /** A new Calendly user (its URI kept in {@link #HOSTS}) with an event type. */
+    private static String host() {
+        String email = "h" + UUID.randomUUID().toString().substring(0, 8) + "@calendly.test";
+        HOSTS.put(email, calendly.createUser(email, "Host " + email, "Europe/Berlin"));
+        calendly.createEventType(email, "Consultation", 30);
+        return email;
+    }
+
+    private static final Map<String, String> HOSTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void pull(Caller caller, UUID connection) {
+        Response sync = app.api().post("/api/v1/connections/" + connection + "/sync", caller, null);
+        assertThat(sync.status()).as(sync.toString()).isIn(200, 202);
+    }
+
+    private static Response deliver(String path, String body, String signature) {
+        Caller calendlyServer = signature == null ? Caller.anonymous() : Caller.anonymous().with("Calendly-Webhook-Signature", signature);
+        return app.api().send("POST", path, calendlyServer, body, "application/json");
+    }
+
+    private static String baseUrl() {
+        return app.context().getEnvironment().getProperty("calbridge.public-url");
+    }
+
+    private static String sign(String key, long timestamp, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The user's events over the coming days, by id. */
+    private static Map<String, JsonNode> events(Caller caller) {
+        Response response = app.api().get("/api/v1/events?from=" + TOMORROW.minus(Duration.ofDays(1)) + "&to="
+                + TOMORROW.plus(Duration.ofDays(5)), caller);
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        List<JsonNode> list = new ArrayList<>();
+        response.json().forEach(list::add);
+        list.forEach(e -> byId.put(e.path("id").asText(), e));
+        return byId;
+    }
+}
