@@ -234,6 +234,11 @@ public class InboundSync {
             if (result.changedAnything()) {
                 publisher.publishEvent(new CalendarEventsChanged(connection.id(), connection.userId(), connection.provider(), calendarId,
                         result.createdIds(), result.updatedIds(), result.deletedIds(), window.start(), window.end()));
+                List<BookingsChanged.Change> bookings = BookingsChanged.of(page.events(), result);
+                if (!bookings.isEmpty()) {
+                    publisher.publishEvent(new BookingsChanged(connection.id(), connection.userId(), connection.provider(), calendarId,
+                            connection.settings().includeClientDetails(), bookings));
+                }
             }
             return result;
         });

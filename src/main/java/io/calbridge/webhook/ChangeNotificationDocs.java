@@ -41,8 +41,8 @@ class ChangeNotificationDocs {
                 openApi.addWebhooks(type.getKey(), new PathItem().post(new Operation()
                         .summary("`" + type.getKey() + "`, to every enabled endpoint subscribed to it")
                         .description("Signed as Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); "
-                                + "the same `webhook-id` on every attempt. Payloads carry ids and what changed: no tokens and "
-                                + "no client details at all.")
+                                + "the same `webhook-id` on every attempt. Payloads carry ids and what changed: no tokens, and "
+                                + "client details (a booking's invitees) only where the connection allows them.")
                         .requestBody(new RequestBody().required(true).content(new Content().addMediaType("application/json",
                                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + name)))))
                         .responses(new ApiResponses().addApiResponse("2XX", new ApiResponse()
@@ -101,6 +101,13 @@ class ChangeNotificationDocs {
         types.put(EventTypes.CONNECTION_NEEDS_REAUTH, connection("The provider refused the grant; once per transition."));
         types.put(EventTypes.CONNECTION_RESTORED, connection("ACTIVE again after NEEDS_REAUTH (a reconnect)."));
         types.put(EventTypes.CONNECTION_DISCONNECTED, connection("The connection was deleted (`status: DISCONNECTED`)."));
+        types.put(EventTypes.BOOKING_CREATED, booking("A new booking of a scheduling tool (Calendly) reached the local copy."));
+        types.put(EventTypes.BOOKING_CANCELED, booking("""
+                A booking was canceled (by its invitee or host). A booking canceled by being rescheduled sends                 `booking.rescheduled` for its new booking instead.""")
+                .addProperty("cancellationReason", text("Feeling better").description("the canceler's words; only with client details")));
+        types.put(EventTypes.BOOKING_RESCHEDULED, booking("""
+                An invitee moved a booking: `eventId` is the new booking, `rescheduledFrom` the one it replaced (gone from                 the events API).""")
+                .addProperty("rescheduledFrom", text("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2")));
         return types;
     }
 
@@ -115,6 +122,36 @@ class ChangeNotificationDocs {
                 .addProperty("externalId", text("cb3f0a9e1d2c4b5a"))
                 .addProperty("meetingLink", text("https://meet.google.com/abc-defg-hij"))
                 .addProperty("meetingLinkUnavailable", new StringSchema().description("why there is no meeting link, as the provider told"));
+    }
+
+    private static Schema<?> booking(String description) {
+        Schema<?> invitee = new ObjectSchema()
+                .addProperty("id", text("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/AAAAAAAAAAAAAAAA"))
+                .addProperty("name", text("Ada Patient"))
+                .addProperty("email", text("ada@example.org"))
+                .addProperty("status", new StringSchema()._enum(List.of("active", "canceled")))
+                .addProperty("timeZone", text("Europe/Berlin"))
+                .addProperty("answers", new ArraySchema().items(new ObjectSchema().addProperty("question", new StringSchema())
+                        .addProperty("answer", new StringSchema())))
+                .addProperty("cancelUrl", new StringSchema())
+                .addProperty("rescheduleUrl", new StringSchema());
+        return object(description + " Invitees (names, emails, answers) and the location only where the connection's "
+                + "`includeClientDetails` is on; `inviteeCount` always.",
+                List.of("connectionId", "provider", "calendarId", "eventId", "start", "end", "inviteeCount"))
+                .addProperty("connectionId", uuid())
+                .addProperty("provider", text("calendly"))
+                .addProperty("calendarId", text("https://api.calendly.com/users/AAAAAAAAAAAAAAAA"))
+                .addProperty("eventId", text("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2")
+                        .description("the booking's id, as `GET /api/v1/events` shows it"))
+                .addProperty("start", new StringSchema().format("date-time"))
+                .addProperty("end", new StringSchema().format("date-time"))
+                .addProperty("eventType", text("30 Minute Consultation"))
+                .addProperty("eventTypeId", text("https://api.calendly.com/event_types/AAAAAAAAAAAAAAAA"))
+                .addProperty("meetingLink", text("https://zoom.example/j/1"))
+                .addProperty("calendarEventId", new StringSchema().description("the copy the tool wrote into the host's own calendar"))
+                .addProperty("inviteeCount", new IntegerSchema())
+                .addProperty("location", new StringSchema())
+                .addProperty("invitees", new ArraySchema().items(invitee));
     }
 
     private static Schema<?> connection(String description) {

@@ -3,6 +3,9 @@ package io.calbridge.webhook;
 import io.calbridge.appointment.AppointmentRemoteChanged;
 import io.calbridge.appointment.AppointmentSyncRecorded;
 import io.calbridge.connection.ConnectionStatusChanged;
+import io.calbridge.provider.Booking;
+import io.calbridge.provider.RemoteEvent;
+import io.calbridge.sync.BookingsChanged;
 import io.calbridge.sync.CalendarEventsChanged;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +16,8 @@ import org.springframework.stereotype.Component;
  * Turns the features' domain events into notifications for the app. The listeners are synchronous, so each runs in
  * the transaction that records the change ({@link Outbox#add} insists on one): a committed change always has its
  * notification, a rolled-back one never. The features know nothing of webhooks; this class depends on them.
- * Payloads are thin: ids and what changed, never tokens, titles or anything about the user's clients.
+ * Payloads are thin: ids and what changed, never tokens or titles; about the user's clients (a booking's invitees) only
+ * where the connection's {@code includeClientDetails} allows.
  */
 @Component
 class ChangeNotifications {
@@ -93,6 +97,58 @@ class ChangeNotifications {
         data.put("status", changed.status());
         putIfSet(data, "reason", changed.reason());
         outbox.add(changed.userId(), type(changed.change()), data);
+    }
+
+    /**
+     * One notification per booking change, with the booking's times, event type and links; the invitees' names,
+     * emails and answers (and a cancellation's reason, the invitee's words) only where the connection lets client
+     * details leave calbridge, else only how many invitees there are.
+     */
+    @EventListener
+    void bookingsChanged(BookingsChanged changed) {
+        for (BookingsChanged.Change change : changed.changes()) {
+            RemoteEvent event = change.event();
+            Booking booking = event.booking();
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("connectionId", changed.connectionId().toString());
+            data.put("provider", changed.provider());
+            data.put("calendarId", changed.calendarId());
+            data.put("eventId", event.externalId());
+            putIfSet(data, "rescheduledFrom", change.replaced());
+            data.put("start", String.valueOf(event.start().instant()));
+            data.put("end", String.valueOf(event.end().instant()));
+            putIfSet(data, "eventType", booking.eventType());
+            putIfSet(data, "eventTypeId", booking.eventTypeId());
+            putIfSet(data, "meetingLink", event.meetingUrl());
+            putIfSet(data, "calendarEventId", booking.calendarEventId());
+            data.put("inviteeCount", booking.invitees().size());
+            if (changed.includeClientDetails()) {
+                putIfSet(data, "location", event.location());
+                data.put("invitees", booking.invitees().stream().map(ChangeNotifications::invitee).toList());
+                if (change.kind() == BookingsChanged.Kind.CANCELED) {
+                    putIfSet(data, "cancellationReason", booking.cancellationReason());
+                }
+            }
+            outbox.add(changed.userId(), switch (change.kind()) {
+                case CREATED -> EventTypes.BOOKING_CREATED;
+                case CANCELED -> EventTypes.BOOKING_CANCELED;
+                case RESCHEDULED -> EventTypes.BOOKING_RESCHEDULED;
+            }, data);
+        }
+    }
+
+    private static Map<String, Object> invitee(Booking.Invitee invitee) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", invitee.id());
+        putIfSet(data, "name", invitee.name());
+        putIfSet(data, "email", invitee.email());
+        data.put("status", invitee.status());
+        putIfSet(data, "timeZone", invitee.timeZone());
+        data.put("answers", invitee.answers().stream().map(a -> Map.of("question", String.valueOf(a.question()), "answer",
+                String.valueOf(a.answer()))).toList());
+        putIfSet(data, "cancelUrl", invitee.cancelUrl());
+        putIfSet(data, "rescheduleUrl", invitee.rescheduleUrl());
+        return data;
     }
 
     private static String type(ConnectionStatusChanged.Change change) {
