@@ -44,9 +44,15 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>Webhook retries run on {@code deliveryRetryDelays} (seconds by default; real Calendly retries over ~24 h);
  *       after the last retry fails the subscription becomes {@code disabled}.
  *   <li>Page tokens are opaque offsets into the filtered, sorted list.
+ *   <li>{@code /user_busy_times} lists only Calendly's own events (no external calendars), with buffered times equal
+ *       to the event's (event types have no buffers here), on one page; a start in the past is accepted.
+ *   <li>A no-show can be created once per invitee (a second answers 409); the {@code invitee_no_show.*} webhooks
+ *       carry the invitee (with its {@code no_show}, null after deletion) and its {@code scheduled_event}.
  * </ul>
- * Not yet emulated (later sessions): {@code /user_busy_times}, {@code /invitee_no_shows} and {@code markNoShow},
- * the sandbox page, {@code persistTo}, {@code seedDemoBookings}, the HTTP {@code /_control} surface.
+ * For the run command's sandbox: {@link Builder#persistTo} keeps the state in a JSON file, {@link #seedDemoBookings}
+ * fills a fresh one, and the page at {@code /} (no auth) shows each user's event types and scheduled events with
+ * forms that post to {@code /_control/book}, {@code /_control/cancel} and {@code /_control/reschedule} (form-encoded
+ * or JSON), which call {@link #book}, {@link #cancel} and {@link #reschedule}.
  */
 public final class CalendlyEmulator implements AutoCloseable {
 
