@@ -1,8 +1,10 @@
 package io.calbridge.dev;
 
 import io.calbridge.CalbridgeApplication;
+import io.calbridge.emulator.calendly.CalendlyEmulator;
 import io.calbridge.emulator.google.GoogleCalendarEmulator;
 import io.calbridge.emulator.microsoft.MicrosoftGraphEmulator;
+import io.calbridge.testing.CalendlyEmulators;
 import io.calbridge.testing.GoogleEmulators;
 import io.calbridge.testing.MicrosoftEmulators;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -105,6 +107,11 @@ public final class DevCalbridge {
             defaults.putAll(MicrosoftEmulators.settingsFor(microsoft));
             SpringApplication.getShutdownHandlers().add(microsoft::close);
         }
+        if (!given.containsProperty("calendly.client-id")) {
+            CalendlyEmulator calendly = startCalendlySandbox(given, data.resolve("calendly-sandbox"));
+            defaults.putAll(CalendlyEmulators.settingsFor(calendly));
+            SpringApplication.getShutdownHandlers().add(calendly::close);
+        }
 
         // The same application and startup check as CalbridgeApplication.main, with the stand-ins as defaults.
         SpringApplication app = new SpringApplication(CalbridgeApplication.class);
@@ -161,6 +168,28 @@ public final class DevCalbridge {
         log.info("Sandbox Microsoft at {} (account {}), its state kept in {}; set MICROSOFT_CLIENT_ID to use the real Microsoft",
                 microsoft.baseUrl(), MicrosoftGraphEmulator.DEFAULT_ACCOUNT, shown(directory));
         return microsoft;
+    }
+
+    /**
+     * The Calendly emulator as "Calendly": a consent page, and a sandbox user with two event types and a few demo
+     * bookings in the next two weeks (seeded on the first start only), kept in {@code directory} like Google's. Its page
+     * at {@code /} lets a developer act as an invitee: book, cancel and reschedule, with webhooks following.
+     */
+    private static CalendlyEmulator startCalendlySandbox(StandardEnvironment given, Path directory) throws IOException {
+        int port = given.getProperty("calbridge.dev.calendly-port", Integer.class, 8097);
+        CalendlyEmulator calendly;
+        try {
+            calendly = CalendlyEmulator.builder().port(port).persistTo(directory).start();
+        } catch (java.net.BindException portTaken) {
+            calendly = CalendlyEmulator.builder().port(0).persistTo(directory).start();
+        }
+        if (!calendly.restoredState()) {
+            calendly.seedDemoBookings(CalendlyEmulator.DEFAULT_USER_EMAIL);
+        }
+        log.info("Sandbox Calendly at {} (account {}, its page lets you book, cancel and reschedule as an invitee), its state "
+                + "kept in {}; set CALENDLY_CLIENT_ID to use the real Calendly",
+                calendly.baseUrl(), CalendlyEmulator.DEFAULT_USER_EMAIL, shown(directory));
+        return calendly;
     }
 
     /** What the user configured outside the project's own files: command line, system properties, environment. */

@@ -4,6 +4,7 @@ import io.calbridge.emulator.calendly.HttpFront.Reply;
 import io.calbridge.emulator.calendly.HttpFront.Request;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -43,9 +44,15 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>Webhook retries run on {@code deliveryRetryDelays} (seconds by default; real Calendly retries over ~24 h);
  *       after the last retry fails the subscription becomes {@code disabled}.
  *   <li>Page tokens are opaque offsets into the filtered, sorted list.
+ *   <li>{@code /user_busy_times} lists only Calendly's own events (no external calendars), with buffered times equal
+ *       to the event's (event types have no buffers here), on one page; a start in the past is accepted.
+ *   <li>A no-show can be created once per invitee (a second answers 409); the {@code invitee_no_show.*} webhooks
+ *       carry the invitee (with its {@code no_show}, null after deletion) and its {@code scheduled_event}.
  * </ul>
- * Not yet emulated (later sessions): {@code /user_busy_times}, {@code /invitee_no_shows} and {@code markNoShow},
- * the sandbox page, {@code persistTo}, {@code seedDemoBookings}, the HTTP {@code /_control} surface.
+ * For the run command's sandbox: {@link Builder#persistTo} keeps the state in a JSON file, {@link #seedDemoBookings}
+ * fills a fresh one, and the page at {@code /} (no auth) shows each user's event types and scheduled events with
+ * forms that post to {@code /_control/book}, {@code /_control/cancel} and {@code /_control/reschedule} (form-encoded
+ * or JSON), which call {@link #book}, {@link #cancel} and {@link #reschedule}.
  */
 public final class CalendlyEmulator implements AutoCloseable {
 
@@ -92,6 +99,7 @@ public final class CalendlyEmulator implements AutoCloseable {
         private Duration deliveryTimeout = Duration.ofSeconds(5);
         private Duration accessTokenLifetime = Duration.ofHours(2);
         private int rateLimitPerMinute = 500;
+        private Path stateDirectory;
 
         private Builder() {
         }
@@ -133,6 +141,12 @@ public final class CalendlyEmulator implements AutoCloseable {
 
         public Builder rateLimitPerMinute(int limit) {
             this.rateLimitPerMinute = limit;
+            return this;
+        }
+
+        /** Keeps the whole state in {@code directory/state.json}: read at start, written after each change. */
+        public Builder persistTo(Path directory) {
+            this.stateDirectory = Objects.requireNonNull(directory);
             return this;
         }
 
@@ -191,7 +205,7 @@ public final class CalendlyEmulator implements AutoCloseable {
         String locationKind, joinUrl, calendarEventExternalId;
         Instant start, end, created, updated;
         Cancellation cancellation;
-        final List<Invitee> invitees = new ArrayList<>();
+        List<Invitee> invitees = new ArrayList<>();
     }
 
     private static final class Invitee {
@@ -199,8 +213,15 @@ public final class CalendlyEmulator implements AutoCloseable {
         Map<String, String> answers = Map.of();
         Instant created, updated;
         boolean rescheduled;
-        String oldInviteeUri, newInviteeUri;
+        /** Paths (no base URL), so that a restart on another port keeps them valid. */
+        String oldInviteePath, newInviteePath;
         Cancellation cancellation;
+        String noShowUuid;
+    }
+
+    private static final class NoShow {
+        String uuid, eventUuid, inviteeUuid;
+        Instant created;
     }
 
     private static final class StoredSubscription {
@@ -245,6 +266,10 @@ public final class CalendlyEmulator implements AutoCloseable {
     private final Map<String, EventType> eventTypes = new LinkedHashMap<>();
     private final Map<String, Event> events = new LinkedHashMap<>();
     private final Map<String, StoredSubscription> subscriptions = new LinkedHashMap<>();
+    private final Map<String, NoShow> noShows = new LinkedHashMap<>();
+    /** Null unless the builder asked to persist the state. */
+    private final Path stateFile;
+    private final boolean restored;
     private final List<Fault> faults = new ArrayList<>();
     private final ConcurrentLinkedQueue<String> calls = new ConcurrentLinkedQueue<>();
     private int dropNextDeliveries;
@@ -258,8 +283,27 @@ public final class CalendlyEmulator implements AutoCloseable {
         this.front = new HttpFront(builder.port, this::handle);
         this.webhooks = new Webhooks(clock, builder.deliveryRetryDelays, builder.deliveryTimeout,
                 this::subscriptionActive, this::disableSubscription);
+        this.stateFile = builder.stateDirectory == null ? null : builder.stateDirectory.resolve(StateFile.FILE_NAME);
         clients.put(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
-        createUser(DEFAULT_USER_EMAIL, "Sandbox User", "Europe/Berlin");
+        try {
+            if (stateFile != null && java.nio.file.Files.exists(stateFile)) {
+                Saved saved = StateFile.read(stateFile, Saved.class);
+                restore(saved);
+                restored = true;
+            } else {
+                createUser(DEFAULT_USER_EMAIL, "Sandbox User", "Europe/Berlin");
+                restored = false;
+            }
+        } catch (RuntimeException e) {
+            front.stop();
+            webhooks.close();
+            throw e;
+        }
+    }
+
+    /** Whether the state was read from the persisted directory (so a sandbox is seeded only on its first start). */
+    public boolean restoredState() {
+        return restored;
     }
 
     @Override
@@ -284,10 +328,58 @@ public final class CalendlyEmulator implements AutoCloseable {
         return baseUrl() + "/oauth/revoke";
     }
 
+    // ---- persistence ----
+
+    private static final int STATE_VERSION = 1;
+
+    /** Everything but pending codes, faults, call counts and the delivery log. */
+    private record Saved(int version, List<User> users, List<Org> orgs, Map<String, String> clients, List<Grant> grants,
+                         Map<String, AccessToken> accessTokens, Map<String, RefreshToken> refreshTokens,
+                         List<EventType> eventTypes, List<Event> events, List<StoredSubscription> subscriptions,
+                         List<NoShow> noShows) {
+    }
+
+    private void restore(Saved saved) {
+        if (saved.version() != STATE_VERSION) {
+            throw new IllegalStateException("the Calendly sandbox state in " + stateFile + " has version " + saved.version()
+                    + ", not " + STATE_VERSION + "; move it away to start with a fresh sandbox");
+        }
+        saved.users().forEach(u -> users.put(u.uuid, u));
+        saved.orgs().forEach(o -> orgs.put(o.uuid, o));
+        clients.putAll(saved.clients());
+        saved.grants().forEach(g -> grants.put(g.id, g));
+        accessTokens.putAll(saved.accessTokens());
+        refreshTokens.putAll(saved.refreshTokens());
+        saved.eventTypes().forEach(t -> eventTypes.put(t.uuid, t));
+        saved.events().forEach(e -> events.put(e.uuid, e));
+        saved.subscriptions().forEach(sub -> subscriptions.put(sub.uuid, sub));
+        saved.noShows().forEach(n -> noShows.put(n.uuid, n));
+        if (findUserByEmail(DEFAULT_USER_EMAIL) == null) {
+            createUser(DEFAULT_USER_EMAIL, "Sandbox User", "Europe/Berlin");
+        }
+    }
+
+    /** Writes the state file (when persisting); called under the lock after every change. */
+    private synchronized void persist() {
+        if (stateFile == null) {
+            return;
+        }
+        Saved saved = new Saved(STATE_VERSION, List.copyOf(users.values()), List.copyOf(orgs.values()), new LinkedHashMap<>(clients),
+                List.copyOf(grants.values()), new LinkedHashMap<>(accessTokens), new LinkedHashMap<>(refreshTokens),
+                List.copyOf(eventTypes.values()), List.copyOf(events.values()), List.copyOf(subscriptions.values()),
+                List.copyOf(noShows.values()));
+        try {
+            StateFile.write(stateFile, saved);
+        } catch (IOException e) {
+            System.err.println("calendly emulator: cannot write " + stateFile + ": " + e);
+        }
+    }
+
     // ---- control ----
 
     public synchronized void registerClient(String clientId, String clientSecret) {
         clients.put(clientId, clientSecret);
+        persist();
     }
 
     /** A user in an organization of its own; returns the user's URI. */
@@ -310,6 +402,7 @@ public final class CalendlyEmulator implements AutoCloseable {
         user.orgUuid = org.uuid;
         user.created = clock.instant();
         users.put(user.uuid, user);
+        persist();
         return userUri(user);
     }
 
@@ -324,6 +417,7 @@ public final class CalendlyEmulator implements AutoCloseable {
         type.duration = durationMinutes;
         type.created = clock.instant();
         eventTypes.put(type.uuid, type);
+        persist();
         return eventTypeUri(type);
     }
 
@@ -335,6 +429,7 @@ public final class CalendlyEmulator implements AutoCloseable {
             Invitee invitee = bookLocked(request);
             planned.addAll(planWebhooks("invitee.created", invitee));
             ref = new BookingRef(eventUri(events.get(invitee.eventUuid)), inviteeUri(invitee));
+            persist();
         }
         sendAll(planned);
         return ref;
@@ -360,6 +455,7 @@ public final class CalendlyEmulator implements AutoCloseable {
             if (event.invitees.stream().noneMatch(i -> i.status.equals("active"))) {
                 cancelEvent(event, cancellation);
             }
+            persist();
         }
         sendAll(planned);
     }
@@ -378,18 +474,115 @@ public final class CalendlyEmulator implements AutoCloseable {
             EventType type = eventTypes.get(oldEvent.eventTypeUuid);
             Invitee fresh = bookLocked(new BookingRequest(host.email, eventTypeUri(type), newStart, old.name, old.email,
                     old.timezone, old.answers, oldEvent.locationKind, oldEvent.joinUrl, null));
-            fresh.oldInviteeUri = inviteeUri(old);
+            fresh.oldInviteePath = inviteePath(old);
             old.rescheduled = true;
-            old.newInviteeUri = inviteeUri(fresh);
+            old.newInviteePath = inviteePath(fresh);
             Cancellation cancellation = new Cancellation(old.name, "Rescheduled", "invitee", clock.instant());
             cancelInvitee(old, cancellation);
             cancelEvent(oldEvent, cancellation);
             planned.addAll(planWebhooks("invitee.canceled", old));
             planned.addAll(planWebhooks("invitee.created", fresh));
             ref = new BookingRef(eventUri(events.get(fresh.eventUuid)), inviteeUri(fresh));
+            persist();
         }
         sendAll(planned);
         return ref;
+    }
+
+    /** The host marks the invitee as a no-show; an {@code invitee_no_show.created} webhook follows. Returns the no-show's URI. */
+    public String markNoShow(String inviteeUri) {
+        List<Webhooks.Planned> planned = new ArrayList<>();
+        String uri;
+        synchronized (this) {
+            Invitee invitee = findInviteeByUri(inviteeUri);
+            if (invitee == null) {
+                throw new IllegalArgumentException("no such invitee: " + inviteeUri);
+            }
+            uri = noShowUri(markNoShowLocked(invitee, planned));
+            persist();
+        }
+        sendAll(planned);
+        return uri;
+    }
+
+    /** The host takes the no-show mark back; an {@code invitee_no_show.deleted} webhook follows. */
+    public void unmarkNoShow(String inviteeUri) {
+        List<Webhooks.Planned> planned = new ArrayList<>();
+        synchronized (this) {
+            Invitee invitee = findInviteeByUri(inviteeUri);
+            if (invitee == null || invitee.noShowUuid == null) {
+                throw new IllegalArgumentException("no no-show for invitee: " + inviteeUri);
+            }
+            unmarkNoShowLocked(noShows.get(invitee.noShowUuid), planned);
+            persist();
+        }
+        sendAll(planned);
+    }
+
+    private NoShow markNoShowLocked(Invitee invitee, List<Webhooks.Planned> planned) {
+        if (invitee.noShowUuid != null) {
+            return noShows.get(invitee.noShowUuid);
+        }
+        NoShow noShow = new NoShow();
+        noShow.uuid = newUuid();
+        noShow.eventUuid = invitee.eventUuid;
+        noShow.inviteeUuid = invitee.uuid;
+        noShow.created = clock.instant();
+        noShows.put(noShow.uuid, noShow);
+        invitee.noShowUuid = noShow.uuid;
+        planned.addAll(planWebhooks("invitee_no_show.created", invitee));
+        return noShow;
+    }
+
+    private void unmarkNoShowLocked(NoShow noShow, List<Webhooks.Planned> planned) {
+        noShows.remove(noShow.uuid);
+        Invitee invitee = inviteeOf(noShow);
+        invitee.noShowUuid = null;
+        planned.addAll(planWebhooks("invitee_no_show.deleted", invitee));
+    }
+
+    private Invitee inviteeOf(NoShow noShow) {
+        return events.get(noShow.eventUuid).invitees.stream().filter(i -> i.uuid.equals(noShow.inviteeUuid)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Demo bookings for a sandbox, in the next two weeks at the host's local office hours: the event types
+     * "30 Minute Consultation" and "Intro Call" (15 min), a consultation with an answered question, an intro call on a
+     * Zoom-like link, a canceled booking, a rescheduled pair and one plain consultation.
+     */
+    public void seedDemoBookings(String userEmail) {
+        String consultation;
+        String intro;
+        java.time.ZoneId zone;
+        synchronized (this) {
+            User host = requireUser(userEmail);
+            zone = java.time.ZoneId.of(host.timezone);
+            consultation = eventTypes.values().stream().filter(t -> t.userUuid.equals(host.uuid) && t.name.equals("30 Minute Consultation"))
+                    .findFirst().map(this::eventTypeUri).orElse(null);
+            intro = eventTypes.values().stream().filter(t -> t.userUuid.equals(host.uuid) && t.name.equals("Intro Call"))
+                    .findFirst().map(this::eventTypeUri).orElse(null);
+        }
+        if (consultation == null) {
+            consultation = createEventType(userEmail, "30 Minute Consultation", 30);
+        }
+        if (intro == null) {
+            intro = createEventType(userEmail, "Intro Call", 15);
+        }
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), zone);
+        java.util.function.BiFunction<Integer, Integer, Instant> at =
+                (days, hour) -> today.plusDays(days).atTime(hour, 0).atZone(zone).toInstant();
+        book(new BookingRequest(userEmail, consultation, at.apply(1, 10), "Grace Hopper", "grace@example.org", "America/New_York",
+                Map.of("What would you like to discuss?", "Moving our team calendars to one place"), null, null, null));
+        book(new BookingRequest(userEmail, intro, at.apply(2, 14), "Alan Turing", "alan@example.org", "Europe/London",
+                Map.of(), "zoom", "https://zoom.example/j/81234567890", null));
+        BookingRef canceled = book(new BookingRequest(userEmail, consultation, at.apply(3, 9), "Katherine Johnson",
+                "katherine@example.org", "America/New_York", Map.of(), null, null, null));
+        cancel(canceled.inviteeUri(), "Something came up, sorry");
+        BookingRef moved = book(new BookingRequest(userEmail, intro, at.apply(4, 11), "Edsger Dijkstra", "edsger@example.org",
+                "Europe/Amsterdam", Map.of(), null, null, null));
+        reschedule(moved.inviteeUri(), at.apply(6, 15));
+        book(new BookingRequest(userEmail, consultation, at.apply(9, 16), "Barbara Liskov", "barbara@example.org",
+                "America/New_York", Map.of(), null, null, null));
     }
 
     /** An organization URI or a user's email: whether that organization's plan allows webhooks. */
@@ -399,6 +592,7 @@ public final class CalendlyEmulator implements AutoCloseable {
             org = orgs.get(requireUser(orgUriOrUserEmail).orgUuid);
         }
         org.webhooksAllowed = allowed;
+        persist();
     }
 
     public synchronized List<Subscription> subscriptions() {
@@ -411,6 +605,7 @@ public final class CalendlyEmulator implements AutoCloseable {
         if (sub != null) {
             sub.state = "disabled";
             sub.updated = clock.instant();
+            persist();
         }
     }
 
@@ -431,7 +626,9 @@ public final class CalendlyEmulator implements AutoCloseable {
         grant.userUuid = user.uuid;
         grant.clientId = DEFAULT_CLIENT_ID;
         grants.put(grant.id, grant);
-        return newPair(grant);
+        TokenPair pair = newPair(grant);
+        persist();
+        return pair;
     }
 
     /** A personal access token: never expires. */
@@ -441,6 +638,7 @@ public final class CalendlyEmulator implements AutoCloseable {
         token.userUuid = user.uuid;
         String value = "pat-" + randomToken();
         accessTokens.put(value, token);
+        persist();
         return value;
     }
 
@@ -448,12 +646,14 @@ public final class CalendlyEmulator implements AutoCloseable {
     public synchronized void expireAccessTokens() {
         Instant past = clock.instant().minusSeconds(1);
         accessTokens.values().stream().filter(t -> t.grantId != null).forEach(t -> t.expires = past);
+        persist();
     }
 
     /** The user disconnects every app: all grants (their access and refresh tokens) are revoked. */
     public synchronized void revokeGrant(String userEmail) {
         User user = requireUser(userEmail);
         grants.values().stream().filter(g -> g.userUuid.equals(user.uuid)).forEach(g -> g.revoked = true);
+        persist();
     }
 
     /** The next {@code count} API calls matching method and path prefix answer {@code status}. */
@@ -474,6 +674,13 @@ public final class CalendlyEmulator implements AutoCloseable {
 
     private Reply handle(Request request) throws IOException {
         calls.add(request.method + " " + request.path);
+        // the sandbox page and its control surface are no part of Calendly's API: no auth, no faults
+        if (request.path.equals("/") && request.method.equals("GET")) {
+            return Reply.html(200, sandboxPage());
+        }
+        if (request.path.startsWith("/_control/")) {
+            return control(request);
+        }
         List<Webhooks.Planned> planned = new ArrayList<>();
         Reply reply;
         synchronized (this) {
@@ -482,7 +689,13 @@ public final class CalendlyEmulator implements AutoCloseable {
                 throw CalendlyApiException.of(fault.status, fault.status >= 500 ? "Internal Server Error" : "Injected Fault",
                         "A fault injected by the test.");
             }
-            reply = route(request, planned);
+            try {
+                reply = route(request, planned);
+            } finally {
+                if (!request.method.equals("GET")) {
+                    persist();
+                }
+            }
         }
         sendAll(planned);
         return reply;
@@ -544,10 +757,182 @@ public final class CalendlyEmulator implements AutoCloseable {
             case "webhook_subscriptions" -> {
                 return webhookSubscriptions(request, caller, seg);
             }
+            case "user_busy_times" -> {
+                if (method.equals("GET") && seg.size() == 1) {
+                    return userBusyTimes(request, caller);
+                }
+            }
+            case "invitee_no_shows" -> {
+                return inviteeNoShows(request, caller, seg, planned);
+            }
             default -> {
             }
         }
         throw CalendlyApiException.notFound();
+    }
+
+    // ---- the sandbox page and its control surface ----
+
+    /** Server-rendered: each user's event types and scheduled events, with forms that post to {@code /_control}. */
+    private synchronized String sandboxPage() {
+        StringBuilder html = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\">")
+                .append("<title>Calendly sandbox</title><style>body{font-family:sans-serif;margin:2em}")
+                .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px;vertical-align:top}")
+                .append("form{margin:2px 0}</style></head><body><h1>Calendly sandbox</h1>")
+                .append("<p>API at <code>").append(escape(baseUrl())).append("</code>. Act here as an invitee would on ")
+                .append("Calendly's scheduling pages: book, cancel, reschedule. Webhooks go to the subscriptions as usual.</p>");
+        for (User user : users.values()) {
+            html.append("<h2>").append(escape(user.name)).append(" &lt;").append(escape(user.email)).append("&gt;</h2>")
+                    .append("<p>User <code>").append(escape(userUri(user))).append("</code>, time zone ")
+                    .append(escape(user.timezone)).append("</p><h3>Event types</h3><ul>");
+            List<EventType> types = eventTypes.values().stream().filter(t -> t.userUuid.equals(user.uuid)).toList();
+            for (EventType type : types) {
+                html.append("<li>").append(escape(type.name)).append(" (").append(type.duration).append(" min) <code>")
+                        .append(escape(eventTypeUri(type))).append("</code></li>");
+            }
+            if (types.isEmpty()) {
+                html.append("<li>none yet (booking creates \"30 Minute Meeting\")</li>");
+            }
+            html.append("</ul><h3>Book</h3><form method=\"post\" action=\"/_control/book\">")
+                    .append("<input type=\"hidden\" name=\"user\" value=\"").append(escape(user.email)).append("\">");
+            if (!types.isEmpty()) {
+                html.append("<select name=\"event_type\">");
+                for (EventType type : types) {
+                    html.append("<option value=\"").append(escape(eventTypeUri(type))).append("\">").append(escape(type.name)).append("</option>");
+                }
+                html.append("</select> ");
+            }
+            html.append("<input name=\"start_time\" placeholder=\"start, e.g. ").append(Json.time(clock.instant().plus(Duration.ofDays(1)))
+                            .replace(".000000", "")).append("\" size=\"24\" required> ")
+                    .append("<input name=\"name\" placeholder=\"invitee name\" required> ")
+                    .append("<input name=\"email\" type=\"email\" placeholder=\"invitee email\" required> ")
+                    .append("<input name=\"question\" placeholder=\"question (optional)\"> ")
+                    .append("<input name=\"answer\" placeholder=\"answer\"> <button>Book</button></form>")
+                    .append("<h3>Scheduled events</h3><table><tr><th>Event</th><th>Status</th><th>Time (UTC)</th><th>Location</th><th>Invitees</th></tr>");
+            List<Event> hosted = events.values().stream().filter(e -> e.hostUuid.equals(user.uuid))
+                    .sorted(Comparator.comparing((Event e) -> e.start)).toList();
+            for (Event event : hosted) {
+                html.append("<tr><td>").append(escape(event.name)).append("<br><a href=\"").append(escape(eventUri(event)))
+                        .append("\"><code>").append(escape(event.uuid)).append("</code></a></td><td>").append(escape(event.status));
+                if (event.cancellation != null) {
+                    html.append("<br>").append(escape(String.valueOf(event.cancellation.reason())));
+                }
+                html.append("</td><td>").append(escape(Json.time(event.start))).append("<br>").append(escape(Json.time(event.end)))
+                        .append("</td><td>");
+                if (event.joinUrl != null) {
+                    html.append(escape(event.locationKind)).append(": <a href=\"").append(escape(event.joinUrl)).append("\">")
+                            .append(escape(event.joinUrl)).append("</a>");
+                }
+                html.append("</td><td>");
+                for (Invitee invitee : event.invitees) {
+                    html.append("<div>").append(escape(String.valueOf(invitee.name))).append(" &lt;").append(escape(invitee.email))
+                            .append("&gt; ").append(escape(invitee.status));
+                    if (invitee.rescheduled) {
+                        html.append(", rescheduled");
+                    }
+                    if (invitee.oldInviteePath != null) {
+                        html.append(", rescheduled from an earlier booking");
+                    }
+                    if (invitee.noShowUuid != null) {
+                        html.append(", no-show");
+                    }
+                    invitee.answers.forEach((q, a) -> html.append("<br><i>").append(escape(q)).append("</i>: ").append(escape(a)));
+                    html.append("<br><a href=\"").append(escape(inviteeUri(invitee))).append("\">invitee</a>");
+                    if (invitee.status.equals("active")) {
+                        html.append("<form method=\"post\" action=\"/_control/cancel\"><input type=\"hidden\" name=\"invitee\" value=\"")
+                                .append(escape(inviteeUri(invitee))).append("\"><input name=\"reason\" placeholder=\"reason\"> ")
+                                .append("<button>Cancel</button></form>")
+                                .append("<form method=\"post\" action=\"/_control/reschedule\"><input type=\"hidden\" name=\"invitee\" value=\"")
+                                .append(escape(inviteeUri(invitee))).append("\"><input name=\"start_time\" placeholder=\"new start (ISO)\" required> ")
+                                .append("<button>Reschedule</button></form>");
+                    }
+                    html.append("</div>");
+                }
+                html.append("</td></tr>");
+            }
+            if (hosted.isEmpty()) {
+                html.append("<tr><td colspan=\"5\">no bookings yet</td></tr>");
+            }
+            html.append("</table>");
+        }
+        return html.append("</body></html>").toString();
+    }
+
+    /**
+     * {@code POST /_control/book|cancel|reschedule}, form-encoded (the page: 303 back to it) or JSON (scripts: a JSON
+     * answer). The same code as {@link #book}, {@link #cancel}, {@link #reschedule}; bad input is a 400 with a short text.
+     */
+    private Reply control(Request request) throws IOException {
+        if (!request.method.equals("POST")) {
+            return Reply.text(405, "POST only");
+        }
+        String contentType = String.valueOf(request.header("Content-Type")).toLowerCase(Locale.ROOT);
+        boolean json = contentType.startsWith("application/json");
+        Map<String, String> in = new LinkedHashMap<>();
+        try {
+            if (json) {
+                request.jsonObject().properties().forEach(e -> in.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asString()));
+            } else {
+                in.putAll(request.form());
+            }
+        } catch (CalendlyApiException e) {
+            return Reply.text(400, "the body is not a JSON object");
+        }
+        ObjectNode answer = Json.object();
+        try {
+            switch (request.path) {
+                case "/_control/book" -> {
+                    String question = blankToNull(in.get("question"));
+                    String given = blankToNull(in.get("answer"));
+                    Map<String, String> answers = question == null || given == null ? Map.of() : Map.of(question, given);
+                    BookingRef ref = book(new BookingRequest(in.getOrDefault("user", DEFAULT_USER_EMAIL), blankToNull(in.get("event_type")),
+                            instant(in.get("start_time")), required(in, "name"), required(in, "email"),
+                            Objects.requireNonNullElse(blankToNull(in.get("timezone")), "UTC"), answers,
+                            blankToNull(in.get("location_kind")), blankToNull(in.get("join_url")), null));
+                    answer.put("event", ref.eventUri());
+                    answer.put("invitee", ref.inviteeUri());
+                }
+                case "/_control/cancel" -> {
+                    String target = in.get("invitee") != null ? in.get("invitee") : required(in, "event");
+                    cancel(target, blankToNull(in.get("reason")));
+                    answer.put("canceled", target);
+                }
+                case "/_control/reschedule" -> {
+                    BookingRef ref = reschedule(required(in, "invitee"), instant(in.get("start_time")));
+                    answer.put("event", ref.eventUri());
+                    answer.put("invitee", ref.inviteeUri());
+                }
+                default -> {
+                    return Reply.text(404, "no such control: " + request.path);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            return Reply.text(400, String.valueOf(e.getMessage()));
+        }
+        return json ? Reply.json(answer) : Reply.seeOther("/");
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String required(Map<String, String> in, String name) {
+        String value = blankToNull(in.get(name));
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value;
+    }
+
+    private static Instant instant(String value) {
+        if (blankToNull(value) == null) {
+            throw new IllegalArgumentException("start_time is required");
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("start_time must be an ISO instant such as 2026-12-07T10:00:00Z");
+        }
     }
 
     // ---- OAuth ----
@@ -991,6 +1376,91 @@ public final class CalendlyEmulator implements AutoCloseable {
         event.updated = cancellation.created();
     }
 
+    // ---- busy times and no-shows ----
+
+    private Reply userBusyTimes(Request request, User caller) {
+        Map<String, String> q = request.query;
+        for (String required : List.of("user", "start_time", "end_time")) {
+            if (q.get(required) == null || q.get(required).isBlank()) {
+                throw CalendlyApiException.invalidArgument(required, "is required");
+            }
+        }
+        User user = users.get(lastSegment(q.get("user")));
+        if (user == null) {
+            throw CalendlyApiException.invalidArgument("user", "must be a valid user URI");
+        }
+        if (!user.orgUuid.equals(caller.orgUuid)) {
+            throw CalendlyApiException.permissionDenied("You do not have permission to access this resource.");
+        }
+        Instant start = Json.parseTime("start_time", q.get("start_time"));
+        Instant end = Json.parseTime("end_time", q.get("end_time"));
+        if (!end.isAfter(start)) {
+            throw CalendlyApiException.invalidArgument("end_time", "must be after start_time");
+        }
+        if (Duration.between(start, end).compareTo(Duration.ofDays(7)) > 0) {
+            throw CalendlyApiException.invalidArgument("end_time", "The date range can be no greater than 1 week (7 days)");
+        }
+        ObjectNode body = Json.object();
+        ArrayNode collection = body.putArray("collection");
+        events.values().stream()
+                .filter(e -> e.hostUuid.equals(user.uuid) && e.status.equals("active"))
+                .filter(e -> e.start.isBefore(end) && e.end.isAfter(start))
+                .sorted(Comparator.comparing((Event e) -> e.start))
+                .forEach(e -> {
+                    ObjectNode busy = collection.addObject();
+                    busy.put("type", "calendly");
+                    busy.put("start_time", Json.time(e.start));
+                    busy.put("end_time", Json.time(e.end));
+                    busy.put("buffered_start_time", Json.time(e.start)); // event types here have no buffers
+                    busy.put("buffered_end_time", Json.time(e.end));
+                    busy.putObject("event").put("uri", eventUri(e));
+                });
+        ObjectNode pagination = body.putObject("pagination"); // one page: no keyset paging on this endpoint
+        pagination.put("count", collection.size());
+        pagination.putNull("next_page");
+        pagination.putNull("previous_page");
+        pagination.putNull("next_page_token");
+        pagination.putNull("previous_page_token");
+        return Reply.json(body);
+    }
+
+    private Reply inviteeNoShows(Request request, User caller, List<String> seg, List<Webhooks.Planned> planned) throws IOException {
+        if (seg.size() == 1 && request.method.equals("POST")) {
+            String inviteeUri = request.jsonObject().path("invitee").asString(null);
+            if (inviteeUri == null || inviteeUri.isBlank()) {
+                throw CalendlyApiException.invalidArgument("invitee", "is required");
+            }
+            Invitee invitee = findInviteeByUri(inviteeUri);
+            if (invitee == null || !users.get(events.get(invitee.eventUuid).hostUuid).orgUuid.equals(caller.orgUuid)) {
+                throw CalendlyApiException.invalidArgument("invitee", "must be a valid invitee URI");
+            }
+            if (invitee.noShowUuid != null) {
+                throw CalendlyApiException.of(409, "Already Exists", "The invitee is already marked as a no show.");
+            }
+            return Reply.json(201, Json.object().set("resource", noShowJson(markNoShowLocked(invitee, planned))));
+        }
+        NoShow noShow = seg.size() == 2 ? noShows.get(seg.get(1)) : null;
+        if (noShow == null || !users.get(events.get(noShow.eventUuid).hostUuid).orgUuid.equals(caller.orgUuid)) {
+            throw CalendlyApiException.notFound();
+        }
+        if (request.method.equals("GET")) {
+            return resource(noShowJson(noShow));
+        }
+        if (request.method.equals("DELETE")) {
+            unmarkNoShowLocked(noShow, planned);
+            return Reply.noContent();
+        }
+        throw CalendlyApiException.notFound();
+    }
+
+    private ObjectNode noShowJson(NoShow noShow) {
+        ObjectNode node = Json.object();
+        node.put("uri", noShowUri(noShow));
+        node.put("invitee", inviteeUri(inviteeOf(noShow)));
+        node.put("created_at", Json.time(noShow.created));
+        return node;
+    }
+
     // ---- webhook subscriptions ----
 
     private Reply webhookSubscriptions(Request request, User caller, List<String> seg) throws IOException {
@@ -1275,13 +1745,20 @@ public final class CalendlyEmulator implements AutoCloseable {
         }
         node.putNull("text_reminder_number");
         node.put("rescheduled", invitee.rescheduled);
-        node.put("old_invitee", invitee.oldInviteeUri);
-        node.put("new_invitee", invitee.newInviteeUri);
+        node.put("old_invitee", invitee.oldInviteePath == null ? null : baseUrl() + invitee.oldInviteePath);
+        node.put("new_invitee", invitee.newInviteePath == null ? null : baseUrl() + invitee.newInviteePath);
         node.put("cancel_url", baseUrl() + "/cancellations/" + invitee.uuid);
         node.put("reschedule_url", baseUrl() + "/reschedulings/" + invitee.uuid);
         node.putNull("routing_form_submission");
         node.putNull("payment");
-        node.putNull("no_show");
+        NoShow noShow = invitee.noShowUuid == null ? null : noShows.get(invitee.noShowUuid);
+        if (noShow == null) {
+            node.putNull("no_show");
+        } else {
+            ObjectNode shown = node.putObject("no_show");
+            shown.put("uri", noShowUri(noShow));
+            shown.put("created_at", Json.time(noShow.created));
+        }
         node.putNull("reconfirmation");
         if (invitee.cancellation != null) {
             node.set("cancellation", cancellationJson(invitee.cancellation));
@@ -1334,7 +1811,15 @@ public final class CalendlyEmulator implements AutoCloseable {
     }
 
     private String inviteeUri(Invitee invitee) {
-        return baseUrl() + "/scheduled_events/" + invitee.eventUuid + "/invitees/" + invitee.uuid;
+        return baseUrl() + inviteePath(invitee);
+    }
+
+    private static String inviteePath(Invitee invitee) {
+        return "/scheduled_events/" + invitee.eventUuid + "/invitees/" + invitee.uuid;
+    }
+
+    private String noShowUri(NoShow noShow) {
+        return baseUrl() + "/invitee_no_shows/" + noShow.uuid;
     }
 
     private String subscriptionUri(StoredSubscription sub) {

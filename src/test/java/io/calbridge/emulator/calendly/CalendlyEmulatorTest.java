@@ -11,6 +11,7 @@ import io.calbridge.emulator.calendly.CalendlyEmulator.BookingRef;
 import io.calbridge.emulator.calendly.CalendlyEmulator.BookingRequest;
 import io.calbridge.emulator.calendly.CalendlyEmulator.Delivery;
 import io.calbridge.emulator.calendly.CalendlyEmulator.TokenPair;
+import io.calbridge.testing.CalendlyEmulators;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,6 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 class CalendlyEmulatorTest {
@@ -626,5 +630,349 @@ class CalendlyEmulatorTest {
         eventually(() -> emulator.deliveries().size() >= 2);
         assertEquals(-1, emulator.deliveries().get(0).status());
         assertEquals(2, emulator.deliveries().get(1).attempt());
+    }
+
+    // ---- busy times ----
+
+    @Test
+    void userBusyTimesListActiveEventsOverlappingTheRange() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder());
+        BookingRef first = emulator.book(BookingRequest.of(CalendlyEmulator.DEFAULT_USER_EMAIL, MONDAY, "Ada", "ada@example.org"));
+        BookingRef second = emulator.book(BookingRequest.of(CalendlyEmulator.DEFAULT_USER_EMAIL, MONDAY.plus(Duration.ofDays(1)), "Bob", "bob@example.org"));
+        BookingRef canceled = emulator.book(BookingRequest.of(CalendlyEmulator.DEFAULT_USER_EMAIL, MONDAY.plus(Duration.ofDays(2)), "Cy", "cy@example.org"));
+        emulator.cancel(canceled.eventUri(), "no");
+        emulator.book(BookingRequest.of(CalendlyEmulator.DEFAULT_USER_EMAIL, MONDAY.plus(Duration.ofDays(9)), "Late", "late@example.org"));
+        String token = emulator.issuePersonalAccessToken(CalendlyEmulator.DEFAULT_USER_EMAIL);
+        String me = json(get(emulator.baseUrl() + "/users/me", token)).path("resource").path("uri").asString();
+
+        // an event that began before the range but ends inside it overlaps
+        HttpResponse<String> response = get(emulator.baseUrl() + "/user_busy_times?user=" + Json.encode(me)
+                + "&start_time=2026-12-07T10:15:00Z&end_time=2026-12-14T10:15:00Z", token);
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode busy = json(response);
+        assertEquals(2, busy.path("collection").size());
+        JsonNode one = busy.path("collection").get(0);
+        assertEquals("calendly", one.path("type").asString());
+        assertEquals("2026-12-07T10:00:00.000000Z", one.path("start_time").asString());
+        assertEquals("2026-12-07T10:30:00.000000Z", one.path("end_time").asString());
+        assertEquals("2026-12-07T10:00:00.000000Z", one.path("buffered_start_time").asString());
+        assertEquals("2026-12-07T10:30:00.000000Z", one.path("buffered_end_time").asString());
+        assertEquals(first.eventUri(), one.path("event").path("uri").asString());
+        assertEquals(second.eventUri(), busy.path("collection").get(1).path("event").path("uri").asString());
+        assertEquals(2, busy.path("pagination").path("count").asInt());
+        assertTrue(busy.path("pagination").path("next_page").isNull());
+    }
+
+    @Test
+    void userBusyTimesRejectMoreThanSevenDaysMissingParametersAndOtherOrganizations() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder());
+        String stranger = emulator.createUser("stranger@calendly.test", "Stranger", "UTC");
+        String token = emulator.issuePersonalAccessToken(CalendlyEmulator.DEFAULT_USER_EMAIL);
+        String me = json(get(emulator.baseUrl() + "/users/me", token)).path("resource").path("uri").asString();
+
+        HttpResponse<String> tooLong = get(emulator.baseUrl() + "/user_busy_times?user=" + Json.encode(me)
+                + "&start_time=2026-12-07T00:00:00Z&end_time=2026-12-14T00:00:01Z", token);
+        assertEquals(400, tooLong.statusCode());
+        JsonNode error = json(tooLong);
+        assertEquals("Invalid Argument", error.path("title").asString());
+        assertNotNull(error.path("message").asString(null));
+        assertEquals("end_time", error.path("details").get(0).path("parameter").asString());
+
+        assertEquals(200, get(emulator.baseUrl() + "/user_busy_times?user=" + Json.encode(me)
+                + "&start_time=2026-12-07T00:00:00Z&end_time=2026-12-14T00:00:00Z", token).statusCode());
+        HttpResponse<String> missing = get(emulator.baseUrl() + "/user_busy_times?user=" + Json.encode(me)
+                + "&start_time=2026-12-07T00:00:00Z", token);
+        assertEquals(400, missing.statusCode());
+        assertEquals("end_time", json(missing).path("details").get(0).path("parameter").asString());
+        assertEquals(403, get(emulator.baseUrl() + "/user_busy_times?user=" + Json.encode(stranger)
+                + "&start_time=2026-12-07T00:00:00Z&end_time=2026-12-08T00:00:00Z", token).statusCode());
+        assertEquals(401, get(emulator.baseUrl() + "/user_busy_times?user=" + Json.encode(me)
+                + "&start_time=2026-12-07T00:00:00Z&end_time=2026-12-08T00:00:00Z", null).statusCode());
+    }
+
+    // ---- no-shows ----
+
+    private String noShowSubscriptionBody(String url, String org) {
+        return "{\"url\":\"" + url + "\",\"events\":[\"invitee_no_show.created\",\"invitee_no_show.deleted\"],\"organization\":\"" + org
+                + "\",\"scope\":\"organization\"}";
+    }
+
+    @Test
+    void noShowsCreatedReadAndDeletedThroughTheApiNotifyTheSubscriptionsThatAskedForThem() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder());
+        Receiver noShowReceiver = receiver();
+        Receiver bookingReceiver = receiver();
+        String token = emulator.issueTokens(CalendlyEmulator.DEFAULT_USER_EMAIL).accessToken();
+        String org = orgUri(emulator, token);
+        assertEquals(201, send("POST", emulator.baseUrl() + "/webhook_subscriptions", token,
+                noShowSubscriptionBody(noShowReceiver.url("/no-shows"), org)).statusCode());
+        assertEquals(201, send("POST", emulator.baseUrl() + "/webhook_subscriptions", token,
+                subscriptionBody(bookingReceiver.url("/bookings"), org)).statusCode());
+        BookingRef ref = emulator.book(BookingRequest.of(CalendlyEmulator.DEFAULT_USER_EMAIL, MONDAY, "Ada", "ada@example.org"));
+        eventually(() -> bookingReceiver.received.size() == 1);
+
+        HttpResponse<String> created = send("POST", emulator.baseUrl() + "/invitee_no_shows", token,
+                "{\"invitee\":\"" + ref.inviteeUri() + "\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode noShow = json(created).path("resource");
+        String uri = noShow.path("uri").asString();
+        assertTrue(uri.startsWith(emulator.baseUrl() + "/invitee_no_shows/"));
+        assertEquals(ref.inviteeUri(), noShow.path("invitee").asString());
+        assertEquals("2026-12-01T09:00:00.000000Z", noShow.path("created_at").asString());
+        assertEquals(409, send("POST", emulator.baseUrl() + "/invitee_no_shows", token,
+                "{\"invitee\":\"" + ref.inviteeUri() + "\"}").statusCode());
+
+        JsonNode invitee = json(get(ref.inviteeUri(), token)).path("resource");
+        assertEquals(uri, invitee.path("no_show").path("uri").asString());
+        assertEquals("2026-12-01T09:00:00.000000Z", invitee.path("no_show").path("created_at").asString());
+        assertEquals(ref.inviteeUri(), json(get(uri, token)).path("resource").path("invitee").asString());
+
+        assertEquals(204, send("DELETE", uri, token, null).statusCode());
+        assertEquals(404, get(uri, token).statusCode());
+        assertTrue(json(get(ref.inviteeUri(), token)).path("resource").path("no_show").isNull());
+
+        eventually(() -> noShowReceiver.received.size() == 2);
+        JsonNode createdHook = Json.MAPPER.readTree(noShowReceiver.received.get(0).body());
+        assertEquals("invitee_no_show.created", createdHook.path("event").asString());
+        assertEquals(ref.inviteeUri(), createdHook.path("payload").path("uri").asString());
+        assertEquals(uri, createdHook.path("payload").path("no_show").path("uri").asString());
+        assertEquals(ref.eventUri(), createdHook.path("payload").path("scheduled_event").path("uri").asString());
+        JsonNode deletedHook = Json.MAPPER.readTree(noShowReceiver.received.get(1).body());
+        assertEquals("invitee_no_show.deleted", deletedHook.path("event").asString());
+        assertTrue(deletedHook.path("payload").path("no_show").isNull());
+        Thread.sleep(200);
+        assertEquals(1, bookingReceiver.received.size(), "a subscription without no-show events hears nothing of them");
+    }
+
+    @Test
+    void noShowRequiresAKnownInviteeOfTheCallersOrganization() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder());
+        emulator.createUser("other@calendly.test", "Other", "UTC");
+        BookingRef theirs = emulator.book(BookingRequest.of("other@calendly.test", MONDAY, "Ada", "ada@example.org"));
+        String token = emulator.issuePersonalAccessToken(CalendlyEmulator.DEFAULT_USER_EMAIL);
+        assertEquals(400, send("POST", emulator.baseUrl() + "/invitee_no_shows", token, "{}").statusCode());
+        assertEquals(400, send("POST", emulator.baseUrl() + "/invitee_no_shows", token,
+                "{\"invitee\":\"" + theirs.inviteeUri() + "\"}").statusCode());
+        assertEquals(404, get(emulator.baseUrl() + "/invitee_no_shows/NOPE", token).statusCode());
+    }
+
+    @Test
+    void markAndUnmarkNoShowControlMethods() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder());
+        BookingRef ref = emulator.book(BookingRequest.of(CalendlyEmulator.DEFAULT_USER_EMAIL, MONDAY, "Ada", "ada@example.org"));
+        String token = emulator.issuePersonalAccessToken(CalendlyEmulator.DEFAULT_USER_EMAIL);
+        String uri = emulator.markNoShow(ref.inviteeUri());
+        assertEquals(uri, emulator.markNoShow(ref.inviteeUri()), "marking twice keeps the one no-show");
+        assertEquals(uri, json(get(ref.inviteeUri(), token)).path("resource").path("no_show").path("uri").asString());
+        emulator.unmarkNoShow(ref.inviteeUri());
+        assertEquals(404, get(uri, token).statusCode());
+        assertTrue(json(get(ref.inviteeUri(), token)).path("resource").path("no_show").isNull());
+    }
+
+    // ---- persistence and demo bookings ----
+
+    @Test
+    void persistedStateSurvivesARestartOnAnotherPort(@TempDir Path directory) throws Exception {
+        Receiver receiver = receiver();
+        CalendlyEmulator first = CalendlyEmulator.builder().clock(clock).persistTo(directory).start();
+        assertFalse(first.restoredState());
+        TokenPair pair = first.issueTokens(CalendlyEmulator.DEFAULT_USER_EMAIL);
+        String pat = first.issuePersonalAccessToken(CalendlyEmulator.DEFAULT_USER_EMAIL);
+        first.createEventType(CalendlyEmulator.DEFAULT_USER_EMAIL, "Intro Call", 15);
+        assertEquals(201, send("POST", first.baseUrl() + "/webhook_subscriptions", pair.accessToken(),
+                subscriptionBody(receiver.url("/h"), orgUri(first, pair.accessToken()))).statusCode());
+        BookingRef booked = first.book(new BookingRequest(CalendlyEmulator.DEFAULT_USER_EMAIL, null, MONDAY, "Ada Lovelace",
+                "ada@example.org", "Europe/London", Map.of("Topic", "Engines"), "zoom", "https://zoom.example/j/1", null));
+        BookingRef moved = first.reschedule(booked.inviteeUri(), MONDAY.plus(Duration.ofDays(1)));
+        first.markNoShow(moved.inviteeUri());
+        String movedPath = moved.inviteeUri().substring(first.baseUrl().length());
+        String oldPath = booked.inviteeUri().substring(first.baseUrl().length());
+        assertTrue(Files.exists(directory.resolve("state.json")));
+        eventually(() -> receiver.received.size() == 3);
+        first.close();
+
+        CalendlyEmulator second = start(CalendlyEmulator.builder().persistTo(directory));
+        assertTrue(second.restoredState());
+        JsonNode invitee = json(get(second.baseUrl() + movedPath, pat)).path("resource");
+        assertEquals("ada@example.org", invitee.path("email").asString());
+        assertEquals("Engines", invitee.path("questions_and_answers").get(0).path("answer").asString());
+        assertEquals(second.baseUrl() + oldPath, invitee.path("old_invitee").asString());
+        assertTrue(invitee.path("no_show").path("uri").asString().startsWith(second.baseUrl() + "/invitee_no_shows/"));
+        assertEquals(200, get(invitee.path("no_show").path("uri").asString(), pat).statusCode());
+        JsonNode old = json(get(second.baseUrl() + oldPath, pat)).path("resource");
+        assertEquals("canceled", old.path("status").asString());
+        assertEquals(second.baseUrl() + movedPath, old.path("new_invitee").asString());
+        JsonNode event = json(get(invitee.path("event").asString(), pat)).path("resource");
+        assertEquals("https://zoom.example/j/1", event.path("location").path("join_url").asString());
+        assertEquals(200, get(second.baseUrl() + "/users/me", pair.accessToken()).statusCode(), "access tokens survive");
+        HttpResponse<String> refreshed = refresh(second, pair.refreshToken());
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        assertEquals(1, second.subscriptions().size());
+        String me = json(get(second.baseUrl() + "/users/me", pat)).path("resource").path("uri").asString();
+        JsonNode types = json(get(second.baseUrl() + "/event_types?user=" + Json.encode(me), pat)).path("collection");
+        assertEquals(1, types.size());
+        assertEquals("Intro Call", types.get(0).path("name").asString());
+        assertEquals(15, types.get(0).path("duration").asInt());
+        assertEquals("Intro Call", event.path("name").asString());
+
+        // the restored subscription still hears of new bookings
+        int before = receiver.received.size();
+        second.book(BookingRequest.of(CalendlyEmulator.DEFAULT_USER_EMAIL, MONDAY.plus(Duration.ofDays(2)), "Bob", "bob@example.org"));
+        eventually(() -> receiver.received.size() == before + 1);
+    }
+
+    @Test
+    void unreadableStateFileRefusesToStart(@TempDir Path directory) throws Exception {
+        Files.writeString(directory.resolve("state.json"), "{not json");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> CalendlyEmulator.builder().persistTo(directory).start());
+        assertTrue(e.getMessage().contains("move it away"));
+    }
+
+    @Test
+    void demoBookingsFillTheNextTwoWeeks() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder());
+        emulator.seedDemoBookings(CalendlyEmulator.DEFAULT_USER_EMAIL);
+        String token = emulator.issuePersonalAccessToken(CalendlyEmulator.DEFAULT_USER_EMAIL);
+        String me = json(get(emulator.baseUrl() + "/users/me", token)).path("resource").path("uri").asString();
+        JsonNode types = json(get(emulator.baseUrl() + "/event_types?user=" + Json.encode(me), token)).path("collection");
+        assertEquals(2, types.size());
+        assertEquals("30 Minute Consultation", types.get(0).path("name").asString());
+        assertEquals(30, types.get(0).path("duration").asInt());
+        assertEquals("Intro Call", types.get(1).path("name").asString());
+        assertEquals(15, types.get(1).path("duration").asInt());
+
+        JsonNode events = json(get(emulator.baseUrl() + "/scheduled_events?user=" + Json.encode(me) + "&count=100", token)).path("collection");
+        assertEquals(6, events.size(), "five bookings, one of them rescheduled into a sixth event");
+        int canceled = 0;
+        boolean zoom = false;
+        boolean answered = false;
+        boolean rescheduledPair = false;
+        for (JsonNode event : events) {
+            Instant start = Instant.parse(event.path("start_time").asString());
+            assertTrue(start.isAfter(clock.instant()) && start.isBefore(clock.instant().plus(Duration.ofDays(14))), start.toString());
+            canceled += event.path("status").asString().equals("canceled") ? 1 : 0;
+            zoom |= event.path("location").path("type").asString("").equals("zoom");
+            JsonNode invitee = json(get(event.path("uri").asString() + "/invitees", token)).path("collection").get(0);
+            answered |= invitee.path("questions_and_answers").size() == 1;
+            if (invitee.path("rescheduled").asBoolean()) {
+                JsonNode fresh = json(get(invitee.path("new_invitee").asString(), token)).path("resource");
+                rescheduledPair = fresh.path("old_invitee").asString().equals(invitee.path("uri").asString());
+            }
+        }
+        assertEquals(2, canceled, "one canceled booking and the old half of the rescheduled pair");
+        assertTrue(zoom);
+        assertTrue(answered);
+        assertTrue(rescheduledPair);
+    }
+
+    // ---- the sandbox page and /_control ----
+
+    private HttpResponse<String> control(CalendlyEmulator emulator, String action, String contentType, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/_control/" + action))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void sandboxPageNeedsNoTokenAndShowsEventTypesEventsAndForms() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder());
+        emulator.seedDemoBookings(CalendlyEmulator.DEFAULT_USER_EMAIL);
+        HttpResponse<String> page = get(emulator.baseUrl() + "/", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        String html = page.body();
+        assertTrue(html.contains("30 Minute Consultation") && html.contains("Intro Call"));
+        assertTrue(html.contains("Grace Hopper") && html.contains("grace@example.org"));
+        assertTrue(html.contains("Moving our team calendars to one place"));
+        assertTrue(html.contains("https://zoom.example/j/81234567890"));
+        assertTrue(html.contains("canceled") && html.contains("rescheduled"));
+        assertTrue(html.contains("action=\"/_control/book\"") && html.contains("action=\"/_control/cancel\"")
+                && html.contains("action=\"/_control/reschedule\""));
+        assertFalse(html.contains("<script"));
+    }
+
+    @Test
+    void pageFormsBookCancelAndRescheduleThenRedirectBackWithWebhooksAsUsual() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder());
+        Receiver receiver = receiver();
+        String typeUri = emulator.createEventType(CalendlyEmulator.DEFAULT_USER_EMAIL, "Intro Call", 15);
+        String token = emulator.issueTokens(CalendlyEmulator.DEFAULT_USER_EMAIL).accessToken();
+        assertEquals(201, send("POST", emulator.baseUrl() + "/webhook_subscriptions", token,
+                subscriptionBody(receiver.url("/h"), orgUri(emulator, token))).statusCode());
+        String form = "application/x-www-form-urlencoded";
+
+        HttpResponse<String> booked = control(emulator, "book", form, "user=" + Json.encode(CalendlyEmulator.DEFAULT_USER_EMAIL)
+                + "&event_type=" + Json.encode(typeUri) + "&start_time=2026-12-07T10%3A00%3A00Z&name=Ada+Lovelace"
+                + "&email=ada%40example.org&question=Topic&answer=Engines");
+        assertEquals(303, booked.statusCode(), booked.body());
+        assertEquals("/", booked.headers().firstValue("Location").orElseThrow());
+        eventually(() -> receiver.received.size() == 1);
+        JsonNode created = Json.MAPPER.readTree(receiver.received.get(0).body()).path("payload");
+        assertEquals("invitee.created", Json.MAPPER.readTree(receiver.received.get(0).body()).path("event").asString());
+        assertEquals("Engines", created.path("questions_and_answers").get(0).path("answer").asString());
+        assertEquals("2026-12-07T10:15:00.000000Z", created.path("scheduled_event").path("end_time").asString());
+        String inviteeUri = created.path("uri").asString();
+        assertTrue(get(emulator.baseUrl() + "/", null).body().contains("Ada Lovelace"));
+
+        HttpResponse<String> moved = control(emulator, "reschedule", form, "invitee=" + Json.encode(inviteeUri)
+                + "&start_time=2026-12-08T11%3A00%3A00Z");
+        assertEquals(303, moved.statusCode(), moved.body());
+        eventually(() -> receiver.received.size() == 3);
+        JsonNode old = json(get(inviteeUri, token)).path("resource");
+        assertTrue(old.path("rescheduled").asBoolean());
+        String freshUri = old.path("new_invitee").asString();
+
+        HttpResponse<String> canceled = control(emulator, "cancel", form, "invitee=" + Json.encode(freshUri) + "&reason=Too+busy");
+        assertEquals(303, canceled.statusCode(), canceled.body());
+        eventually(() -> receiver.received.size() == 4);
+        JsonNode cancelHook = Json.MAPPER.readTree(receiver.received.get(3).body());
+        assertEquals("invitee.canceled", cancelHook.path("event").asString());
+        assertEquals("Too busy", cancelHook.path("payload").path("cancellation").path("reason").asString());
+        assertEquals("invitee", cancelHook.path("payload").path("cancellation").path("canceler_type").asString());
+    }
+
+    @Test
+    void controlAnswersJsonForJsonAndA400ForBadInput() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder());
+        String json = "application/json";
+        HttpResponse<String> booked = control(emulator, "book", json,
+                "{\"start_time\":\"2026-12-07T10:00:00Z\",\"name\":\"Ada\",\"email\":\"ada@example.org\"}");
+        assertEquals(200, booked.statusCode(), booked.body());
+        String inviteeUri = json(booked).path("invitee").asString();
+        String eventUri = json(booked).path("event").asString();
+        assertTrue(inviteeUri.startsWith(eventUri + "/invitees/"));
+        HttpResponse<String> moved = control(emulator, "reschedule", json,
+                "{\"invitee\":\"" + inviteeUri + "\",\"start_time\":\"2026-12-09T10:00:00Z\"}");
+        assertEquals(200, moved.statusCode(), moved.body());
+        assertNotEquals(eventUri, json(moved).path("event").asString());
+        HttpResponse<String> canceled = control(emulator, "cancel", json, "{\"invitee\":\"" + json(moved).path("invitee").asString() + "\"}");
+        assertEquals(200, canceled.statusCode(), canceled.body());
+
+        String form = "application/x-www-form-urlencoded";
+        HttpResponse<String> badTime = control(emulator, "book", form, "start_time=tomorrow&name=Ada&email=ada%40example.org");
+        assertEquals(400, badTime.statusCode());
+        assertTrue(badTime.body().contains("start_time"));
+        assertEquals(400, control(emulator, "book", form, "start_time=2026-12-07T10%3A00%3A00Z&email=ada%40example.org").statusCode());
+        assertEquals(400, control(emulator, "book", form, "user=nobody%40example.org&start_time=2026-12-07T10%3A00%3A00Z&name=A&email=a%40b.c").statusCode());
+        assertEquals(400, control(emulator, "cancel", form, "invitee=" + Json.encode(emulator.baseUrl() + "/scheduled_events/X/invitees/Y")).statusCode());
+        assertEquals(400, control(emulator, "reschedule", form, "invitee=" + Json.encode(inviteeUri) + "&start_time=2026-12-10T10%3A00%3A00Z").statusCode(),
+                "a canceled invitee cannot be moved");
+        assertEquals(400, control(emulator, "book", json, "[1]").statusCode());
+        assertEquals(404, control(emulator, "explode", form, "").statusCode());
+    }
+
+    @Test
+    void settingsForPointCalbridgeAtTheEmulator() throws Exception {
+        CalendlyEmulator emulator = start(CalendlyEmulator.builder());
+        Map<String, String> settings = CalendlyEmulators.settingsFor(emulator);
+        assertEquals(CalendlyEmulator.DEFAULT_CLIENT_ID, settings.get("calendly.client-id"));
+        assertEquals(CalendlyEmulator.DEFAULT_CLIENT_SECRET, settings.get("calendly.client-secret"));
+        assertEquals(CalendlyEmulator.DEFAULT_WEBHOOK_SIGNING_KEY, settings.get("calendly.webhook-signing-key"));
+        assertEquals(emulator.authorizationUri(), settings.get("calendly.auth-uri"));
+        assertEquals(emulator.tokenUri(), settings.get("calendly.token-uri"));
+        assertEquals(emulator.revokeUri(), settings.get("calendly.revoke-uri"));
+        assertEquals(emulator.baseUrl(), settings.get("calendly.api-base-url"));
+        assertEquals("true", settings.get("calendly.sandbox"));
+        assertEquals(8, settings.size());
     }
 }

@@ -81,6 +81,14 @@ final class HttpFront {
             return new Reply(302, null, new byte[0], Map.of("Location", location));
         }
 
+        static Reply seeOther(String location) {
+            return new Reply(303, null, new byte[0], Map.of("Location", location));
+        }
+
+        static Reply text(int status, String text) {
+            return new Reply(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+
         static Reply error(CalendlyApiException error) {
             return new Reply(error.status, "application/json; charset=utf-8", Json.bytes(error.body), error.headers);
         }
