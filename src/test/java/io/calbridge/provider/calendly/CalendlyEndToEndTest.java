@@ -8,10 +8,12 @@ import io.calbridge.emulator.calendly.CalendlyEmulator.BookingRequest;
 import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.Api.Response;
 import io.calbridge.testing.Await;
+import io.calbridge.testing.CalendlyEmulators;
 import io.calbridge.testing.Connect;
 import io.calbridge.testing.RunningCalbridge;
 import io.calbridge.testing.TestDatabase;
 import io.calbridge.testing.TestKeys;
+import io.calbridge.testing.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,31 +46,27 @@ class CalendlyEndToEndTest {
 
     private static CalendlyEmulator calendly;
     private static RunningCalbridge app;
+    /** The app's endpoint for booking notifications, verifying each with the Standard Webhooks library. */
+    private static WebhookReceiver receiver;
 
     @BeforeAll
     static void calbridgeWithTheEmulatorAsCalendly() throws Exception {
         calendly = CalendlyEmulator.builder().autoApprove(true).start();
-        Map<String, Object> settings = new HashMap<>(settingsFor(calendly));
+        Map<String, Object> settings = new HashMap<>(CalendlyEmulators.settingsFor(calendly));
         settings.put("calbridge.token-keys", TestKeys.tokenKey("calendly"));
         settings.put("calbridge.sync.notification-delay", "PT0.2S");
+        settings.put("calbridge.webhook.allowed-hosts", "localhost");
         app = RunningCalbridge.start(TestDatabase.newDatabase(), settings);
-    }
-
-    static Map<String, Object> settingsFor(CalendlyEmulator emulator) {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("calendly.client-id", CalendlyEmulator.DEFAULT_CLIENT_ID);
-        settings.put("calendly.client-secret", CalendlyEmulator.DEFAULT_CLIENT_SECRET);
-        settings.put("calendly.webhook-signing-key", CalendlyEmulator.DEFAULT_WEBHOOK_SIGNING_KEY);
-        settings.put("calendly.auth-uri", emulator.authorizationUri());
-        settings.put("calendly.token-uri", emulator.tokenUri());
-        settings.put("calendly.revoke-uri", emulator.revokeUri());
-        settings.put("calendly.api-base-url", emulator.baseUrl());
-        settings.put("calendly.sandbox", "true");
-        return settings;
+        receiver = new WebhookReceiver();
+        Response endpoint = app.api().post("/api/v1/webhook-endpoints", Caller.serviceWithoutUser(), Map.of("url", receiver.url(),
+                "eventTypes", List.of("booking.created", "booking.canceled", "booking.rescheduled")));
+        assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
+        receiver.verifyWith(endpoint.json().path("secret").asString());
     }
 
     @AfterAll
     static void stop() {
+        receiver.close();
         app.close();
         calendly.close();
     }
@@ -119,6 +117,53 @@ class CalendlyEndToEndTest {
         String subscription = subscriptionOf(host).uri();
         assertThat(calendly.deliveries()).as("every delivery was taken").filteredOn(d -> d.subscriptionUri().equals(subscription))
                 .hasSize(4).allMatch(d -> d.status() == 200); // created, canceled, and a reschedule's canceled + created
+    }
+
+    @Test
+    void theAppIsToldOfEachBookingCancellationAndRescheduleOnceWithTheInviteeWhereClientDetailsAreAllowed() {
+        String host = host();
+        String user = "cal-" + UUID.randomUUID();
+        Caller caller = Caller.service(user);
+        UUID connection = new Connect(app.api()).connectCalendly(caller, host);
+        Response patched = app.api().patch("/api/v1/connections/" + connection, caller, Map.of("includeClientDetails", true));
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        String privateHost = host();
+        String privateUser = "cal-" + UUID.randomUUID();
+        new Connect(app.api()).connectCalendly(Caller.service(privateUser), privateHost);
+
+        BookingRef booked = calendly.book(new BookingRequest(host, null, TOMORROW, "Gil Patient", "gil@example.org", "Europe/Paris",
+                Map.of("Insurance", "Public"), null, null, null));
+        calendly.book(BookingRequest.of(privateHost, TOMORROW, "Hal Patient", "hal@example.org"));
+        Await.until("booking.created for both", BY_WEBHOOK, () -> notifications(user).size() == 1 && notifications(privateUser).size() == 1);
+        JsonNode created = notifications(user).get(0).body().path("data");
+        assertThat(notifications(user).get(0).type()).isEqualTo("booking.created");
+        assertThat(created.path("eventId").asText()).isEqualTo(booked.eventUri());
+        assertThat(created.path("start").asText()).isEqualTo(TOMORROW.toString());
+        assertThat(created.path("invitees").path(0).path("email").asText()).isEqualTo("gil@example.org");
+        assertThat(created.path("invitees").path(0).path("answers").path(0).path("answer").asText()).isEqualTo("Public");
+        JsonNode withoutDetails = notifications(privateUser).get(0).body().path("data");
+        assertThat(withoutDetails.path("inviteeCount").asInt()).isEqualTo(1);
+        assertThat(withoutDetails.has("invitees")).as("no client details without includeClientDetails").isFalse();
+        assertThat(withoutDetails.toString()).doesNotContain("hal@example.org").doesNotContain("Hal Patient");
+
+        BookingRef moved = calendly.reschedule(booked.inviteeUri(), TOMORROW.plus(Duration.ofHours(3)));
+        Await.until("booking.rescheduled", BY_WEBHOOK, () -> notifications(user).size() >= 2);
+        calendly.cancel(moved.eventUri(), "Found another practice");
+        Await.until("booking.canceled", BY_WEBHOOK, () -> notifications(user).size() >= 3);
+        io.calbridge.testing.Await.pause(1000);
+
+        List<WebhookReceiver.Received> told = notifications(user);
+        assertThat(told).extracting(WebhookReceiver.Received::type).as("a reschedule is one notification, not a cancellation plus a booking")
+                .containsExactly("booking.created", "booking.rescheduled", "booking.canceled");
+        assertThat(told.get(1).body().path("data").path("rescheduledFrom").asText()).isEqualTo(booked.eventUri());
+        assertThat(told.get(1).body().path("data").path("eventId").asText()).isEqualTo(moved.eventUri());
+        assertThat(told.get(2).body().path("data").path("eventId").asText()).isEqualTo(moved.eventUri());
+        assertThat(told.get(2).body().path("data").path("cancellationReason").asText()).isEqualTo("Found another practice");
+        assertThat(receiver.verificationFailures()).isEmpty();
+    }
+
+    private static List<WebhookReceiver.Received> notifications(String user) {
+        return receiver.received().stream().filter(r -> user.equals(r.userId())).toList();
     }
 
     @Test
