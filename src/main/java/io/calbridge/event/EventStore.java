@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -236,6 +237,17 @@ public class EventStore {
     List<Map.Entry<String, UUID>> bookingCopies(String userId) {
         return jdbc.sql("SELECT calendar_copy_id, connection_id FROM events WHERE user_id = ? AND calendar_copy_id IS NOT NULL")
                 .param(userId).query((rs, row) -> Map.entry(rs.getString(1), rs.getObject(2, UUID.class))).list();
+    }
+
+    /**
+     * The id of the connection's stored booking named by {@code id}: its id as the events API shows it, or that id's
+     * last path segment (a scheduling tool's ids are URIs, awkward in a URL path).
+     */
+    public Optional<String> bookingId(UUID connectionId, String id) {
+        return jdbc.sql("""
+                SELECT external_id FROM events WHERE connection_id = ? AND booking IS NOT NULL
+                AND (external_id = ? OR right(external_id, length(?) + 1) = '/' || ?) ORDER BY external_id LIMIT 1""")
+                .params(connectionId, id, id, id).query(String.class).optional();
     }
 
     private StoredEvent map(ResultSet rs, int row) throws SQLException {

@@ -162,6 +162,44 @@ class CalendlyEndToEndTest {
         assertThat(receiver.verificationFailures()).isEmpty();
     }
 
+    @Test
+    void theAppCancelsABookingAsTheHostAndTheLocalCopyFollows() {
+        String host = host();
+        BookingRef booked = calendly.book(BookingRequest.of(host, TOMORROW, "Ida Patient", "ida@example.org"));
+        String user = "cal-" + UUID.randomUUID();
+        Caller caller = Caller.service(user);
+        UUID connection = new Connect(app.api()).connectCalendly(caller, host);
+        String uuid = booked.eventUri().substring(booked.eventUri().lastIndexOf('/') + 1);
+        String cancel = "/api/v1/connections/" + connection + "/bookings/" + uuid + "/cancel";
+
+        Response tooLong = app.api().post(cancel, caller, Map.of("reason", "x".repeat(501)));
+        Response stranger = app.api().post(cancel, Caller.service("someone-else"), Map.of("reason", "mine now"));
+        Response unknown = app.api().post("/api/v1/connections/" + connection + "/bookings/NOSUCHBOOKING/cancel", caller, Map.of());
+        assertThat(tooLong.status()).as(tooLong.toString()).isEqualTo(400);
+        assertThat(stranger.status()).as(stranger.toString()).isEqualTo(404);
+        assertThat(unknown.status()).as(unknown.toString()).isEqualTo(404);
+        assertThat(atCalendly(host, booked.eventUri()).path("status").asText()).as("bad requests changed nothing").isEqualTo("active");
+
+        Response canceled = app.api().post(cancel, caller, Map.of("reason", "The doctor is ill"));
+        assertThat(canceled.status()).as(canceled.toString()).isEqualTo(202);
+        assertThat(canceled.json().path("eventId").asText()).isEqualTo(booked.eventUri());
+        JsonNode atCalendly = atCalendly(host, booked.eventUri());
+        assertThat(atCalendly.path("status").asText()).isEqualTo("canceled");
+        assertThat(atCalendly.path("cancellation").path("reason").asText()).isEqualTo("The doctor is ill");
+        assertThat(atCalendly.path("cancellation").path("canceler_type").asText()).isEqualTo("host");
+        Await.until("the events API drops the canceled booking", BY_WEBHOOK, () -> events(caller).isEmpty());
+        Response again = app.api().post(cancel, caller, Map.of());
+        assertThat(again.status()).as(again.toString()).isEqualTo(404);
+    }
+
+    /** The event as Calendly itself serves it to its host. */
+    private static JsonNode atCalendly(String host, String eventUri) {
+        String token = calendly.issueTokens(host).accessToken();
+        Response event = app.api().send("GET", eventUri, Caller.anonymous().with("Authorization", "Bearer " + token), null, null);
+        assertThat(event.status()).as(event.toString()).isEqualTo(200);
+        return event.json().path("resource");
+    }
+
     private static List<WebhookReceiver.Received> notifications(String user) {
         return receiver.received().stream().filter(r -> user.equals(r.userId())).toList();
     }
