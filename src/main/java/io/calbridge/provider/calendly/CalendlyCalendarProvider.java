@@ -40,7 +40,8 @@ import tools.jackson.databind.JsonNode;
  * <p>Sync: Calendly cannot list "what changed since", so each sync lists the window's scheduled events (100 a page)
  * and compares them with the cursor, which holds each event's {@code updated_at} and status
  * ({@link CalendlySyncCursor}); invitees are read only for new and changed events, at most {@link #EVENTS_PER_PAGE} a
- * page. A canceled event calbridge never held is passed on without its invitees.
+ * page; a page cut short by Calendly's rate limit (50 requests a minute on the free plan) keeps what it read, and the
+ * next page goes on from there. A canceled event calbridge never held is passed on without its invitees.
  *
  * <p>Push: one user-scope webhook subscription per connection for the invitee events; its callback URL carries the
  * channel id and a secret token, and every delivery is signed with the app's webhook signing key ({@link
@@ -134,15 +135,24 @@ public class CalendlyCalendarProvider implements CalendarProvider {
         for (JsonNode event : changed.subList(0, Math.min(limit, changed.size()))) {
             String uri = event.path("uri").asString();
             boolean canceled = "canceled".equals(event.path("status").asString(""));
-            // a canceled event calbridge never held needs no invitees: it is only passed on as gone
-            List<JsonNode> invitees = canceled && !seen.containsKey(uri) ? null : invitees(accessToken, uri);
+            List<JsonNode> invitees;
+            try {
+                // a canceled event calbridge never held needs no invitees: it is only passed on as gone
+                invitees = canceled && !seen.containsKey(uri) ? null : invitees(accessToken, uri);
+            } catch (ProviderException.RateLimited limited) {
+                if (events.isEmpty()) {
+                    throw limited;
+                }
+                // a page needs more calls than a small plan allows a minute: what was read is kept, the next page goes on
+                break;
+            }
             events.add(CalendlyEventMapper.toRemoteEvent(event, invitees, calendarId));
             seen.put(uri, entry(event));
         }
         // events that left the listing (the window moved past them) are forgotten, not deleted: the store keeps them
         seen.keySet().retainAll(listed.keySet());
         String cursor = CalendlySyncCursor.encode(seen);
-        return changed.size() > limit ? new ChangePage(events, cursor, null) : new ChangePage(events, null, cursor);
+        return changed.size() > events.size() ? new ChangePage(events, cursor, null) : new ChangePage(events, null, cursor);
     }
 
     private static String entry(JsonNode event) {
