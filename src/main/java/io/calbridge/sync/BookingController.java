@@ -59,7 +59,7 @@ class BookingController {
     @Operation(summary = "Cancel a booking (Calendly) as its host, telling the invitees the reason; the local copy follows at once")
     @ApiResponse(responseCode = "202", description = "Canceled at the provider: {eventId, status: canceled}; the events API "
             + "drops it after the pull that follows")
-    @ApiResponse(responseCode = "400", description = "`invalid_request`: a reason longer than 500 characters")
+    @ApiResponse(responseCode = "400", description = "`validation_failed`: a reason longer than 500 characters")
     @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's, or no such booking of it "
             + "(`eventId` is the id the events API shows, or its last path segment)")
     @ApiResponse(responseCode = "409", description = "`bookings_not_supported`: the connection's provider has no bookings; "

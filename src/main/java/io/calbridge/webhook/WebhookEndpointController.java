@@ -60,7 +60,8 @@ class WebhookEndpointController {
             String url,
             @ArraySchema(schema = @Schema(allowableValues = {EventTypes.CALENDAR_EVENTS_CHANGED, EventTypes.APPOINTMENT_SYNC_SUCCEEDED,
                     EventTypes.APPOINTMENT_SYNC_FAILED, EventTypes.APPOINTMENT_REMOTE_CHANGE, EventTypes.CONNECTION_CONNECTED,
-                    EventTypes.CONNECTION_NEEDS_REAUTH, EventTypes.CONNECTION_RESTORED, EventTypes.CONNECTION_DISCONNECTED}),
+                    EventTypes.CONNECTION_NEEDS_REAUTH, EventTypes.CONNECTION_RESTORED, EventTypes.CONNECTION_DISCONNECTED,
+                    EventTypes.BOOKING_CREATED, EventTypes.BOOKING_CANCELED, EventTypes.BOOKING_RESCHEDULED}),
                     arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "at least one, each once"),
                     uniqueItems = true, minItems = 1)
             List<String> eventTypes,
@@ -73,7 +74,8 @@ class WebhookEndpointController {
             @Schema(maxLength = WebhookUrlPolicy.MAX_LENGTH) String url,
             @ArraySchema(schema = @Schema(allowableValues = {EventTypes.CALENDAR_EVENTS_CHANGED, EventTypes.APPOINTMENT_SYNC_SUCCEEDED,
                     EventTypes.APPOINTMENT_SYNC_FAILED, EventTypes.APPOINTMENT_REMOTE_CHANGE, EventTypes.CONNECTION_CONNECTED,
-                    EventTypes.CONNECTION_NEEDS_REAUTH, EventTypes.CONNECTION_RESTORED, EventTypes.CONNECTION_DISCONNECTED}),
+                    EventTypes.CONNECTION_NEEDS_REAUTH, EventTypes.CONNECTION_RESTORED, EventTypes.CONNECTION_DISCONNECTED,
+                    EventTypes.BOOKING_CREATED, EventTypes.BOOKING_CANCELED, EventTypes.BOOKING_RESCHEDULED}),
                     uniqueItems = true, minItems = 1)
             List<String> eventTypes,
             @Schema(maxLength = MAX_DESCRIPTION) String description,

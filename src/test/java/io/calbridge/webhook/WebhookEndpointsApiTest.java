@@ -281,7 +281,7 @@ class WebhookEndpointsApiTest extends ApiTest {
                 bad("ftp", body("ftp://example.com", types), "invalid_url", "https"),
                 bad("a name that does not resolve", body("https://nowhere.invalid/hook", types), "invalid_url", "does not resolve"),
                 bad("no url", Map.of("eventTypes", types), "invalid_url", "required"),
-                bad("unknown event type", body(PUBLIC_URL, List.of("calendar.events.changed", "booking.created")), "invalid_event_types",
+                bad("unknown event type", body(PUBLIC_URL, List.of("calendar.events.changed", "booking.exploded")), "invalid_event_types",
                         "eventTypes[1]"),
                 bad("empty eventTypes", body(PUBLIC_URL, List.of()), "invalid_event_types", "at least one"),
                 bad("no eventTypes", Map.of("url", PUBLIC_URL), "invalid_event_types", "required"),
