@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -30,8 +31,10 @@ class ConnectionController {
 
     private final ConnectionService connections;
     private final CurrentUser currentUser;
+    private final ChangeDelivery.Report changes;
 
-    ConnectionController(ConnectionService connections, CurrentUser currentUser) {
+    ConnectionController(ConnectionService connections, CurrentUser currentUser, ChangeDelivery.Report changes) {
+        this.changes = changes;
         this.connections = connections;
         this.currentUser = currentUser;
     }
@@ -40,7 +43,7 @@ class ConnectionController {
     @Operation(summary = "The user's connections")
     @ApiResponse(responseCode = "200", description = "The user's connections")
     List<ConnectionView> list() {
-        return connections.list(currentUser.id()).stream().map(ConnectionView::of).toList();
+        return views(connections.list(currentUser.id()));
     }
 
     @GetMapping("/{id}")
@@ -48,7 +51,7 @@ class ConnectionController {
     @ApiResponse(responseCode = "200", description = "The connection")
     @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
     ConnectionView get(@PathVariable String id) {
-        return ConnectionView.of(connections.get(currentUser.id(), ApiProblem.idOrNotFound(id, "connection")));
+        return view(connections.get(currentUser.id(), ApiProblem.idOrNotFound(id, "connection")));
     }
 
     @PatchMapping("/{id}")
@@ -58,7 +61,7 @@ class ConnectionController {
     @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too)")
     @ApiResponse(responseCode = "409", description = "`concurrent_update`: it changed meanwhile, read it again")
     ConnectionView patch(@PathVariable String id, @Valid @RequestBody SettingsPatch patch) {
-        return ConnectionView.of(connections.updateSettings(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"), patch));
+        return view(connections.updateSettings(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"), patch));
     }
 
     @GetMapping("/{id}/calendars")
@@ -96,14 +99,20 @@ class ConnectionController {
     }
 
 
+    private List<ConnectionView> views(List<Connection> list) {
+        Map<UUID, ChangeDelivery> deliveries = changes.of(list);
+        return list.stream().map(c -> new ConnectionView(c.id(), c.provider(), c.accountId(), c.accountEmail(), c.status(), c.settings(),
+                c.calendars(), c.scopes(), c.lastSyncAt(), c.lastSyncOutcome(), c.lastSyncError(), deliveries.get(c.id()), c.createdAt(),
+                c.updatedAt())).toList();
+    }
+
+    private ConnectionView view(Connection connection) {
+        return views(List.of(connection)).get(0);
+    }
+
+    /** {@code changes}: whether the provider's changes arrive by push or by polling, and why. */
     record ConnectionView(UUID id, String provider, String accountId, String accountEmail, ConnectionStatus status,
             ConnectionSettings settings, List<CalendarInfo> calendars, List<String> scopes, Instant lastSyncAt,
-            String lastSyncOutcome, String lastSyncError, Instant createdAt, Instant updatedAt) {
-
-        static ConnectionView of(Connection c) {
-            return new ConnectionView(c.id(), c.provider(), c.accountId(), c.accountEmail(), c.status(), c.settings(),
-                    c.calendars(), c.scopes(), c.lastSyncAt(), c.lastSyncOutcome(), c.lastSyncError(), c.createdAt(),
-                    c.updatedAt());
-        }
+            String lastSyncOutcome, String lastSyncError, ChangeDelivery changes, Instant createdAt, Instant updatedAt) {
     }
 }

@@ -15,8 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -105,9 +109,41 @@ class PushChannels {
             channels.save(new NotificationChannel(opened.channelId(), connection.id(), provider.id(), calendarId, opened.resourceId(),
                     Hashes.sha256Hex(opened.token()), opened.expiresAt() != null ? opened.expiresAt() : now.plus(LIFETIME), now));
             replaced.forEach(old -> stop(provider, old));
+            recordFailure(connection.id(), calendarId, null);
         } catch (ProviderException e) {
             log.warn("could not open a push channel for {} / {}: {}", connection.id(), calendarId, e.toString());
+            recordFailure(connection.id(), calendarId, e.getMessage());
         }
+    }
+
+    /** Why the calendar has no channel (null: it has one), shown on the connection; tried again after each sync. */
+    private void recordFailure(UUID connectionId, String calendarId, String reason) {
+        jdbc.sql("""
+                UPDATE calendar_sync_state SET push_error = ?::text, push_error_at = now()
+                WHERE connection_id = ? AND calendar_id = ? AND push_error IS DISTINCT FROM ?::text""")
+                .params(reason, connectionId, calendarId, reason).update();
+    }
+
+    /**
+     * Per connection: whether it has a channel that has not expired, and the latest reason a channel could not be
+     * opened (null when none failed); one statement for all.
+     */
+    record PushState(boolean watched, String failure) {
+    }
+
+    Map<UUID, PushState> pushStates(Collection<UUID> connectionIds) {
+        Map<UUID, PushState> states = new HashMap<>();
+        jdbc.sql("""
+                SELECT ids.id,
+                       EXISTS (SELECT 1 FROM push_channels p WHERE p.connection_id = ids.id AND p.expires_at > ?),
+                       (SELECT s.push_error FROM calendar_sync_state s WHERE s.connection_id = ids.id AND s.push_error IS NOT NULL
+                        ORDER BY s.push_error_at DESC LIMIT 1)
+                FROM unnest(?::uuid[]) AS ids (id)""")
+                .params(Timestamp.from(clock.instant()), connectionIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    states.put(rs.getObject(1, UUID.class), new PushState(rs.getBoolean(2), rs.getString(3)));
+                });
+        return states;
     }
 
     /** Whose a verified notification is: the connection and the user who owns it. */
@@ -193,7 +229,10 @@ class PushChannels {
         try {
             renewed = tokens.call(connection.id(), token -> provider.renewWatch(token, current, clock.instant().plus(LIFETIME)));
         } catch (ProviderException.NotFound gone) {
-            renewed = Optional.empty();
+            // dead at the provider (Calendly's disabled subscription): gone here too, whether or not a new one opens
+            stop(provider, channel);
+            open(connection, provider, channel.calendarId(), List.of());
+            return;
         } catch (ProviderException e) {
             log.warn("could not renew push channel {}: {}; opening a new one", channel.channelId(), e.toString());
             renewed = Optional.empty();
@@ -223,7 +262,8 @@ class PushChannels {
         channels.deleteById(channel.channelId());
     }
 
-    private boolean reachable(CalendarProvider provider) {
+    /** Whether the provider can reach this calbridge: an https public URL, or a sandbox provider on this machine. */
+    boolean reachable(CalendarProvider provider) {
         return "https".equalsIgnoreCase(properties.publicUrl().getScheme()) || provider.descriptor().sandbox();
     }
 

@@ -84,6 +84,7 @@ class CalendlyEndToEndTest {
 
         JsonNode view = app.api().get("/api/v1/connections/" + connection, caller).json();
         assertThat(view.path("provider").asText()).isEqualTo("calendly");
+        assertThat(view.path("changes").path("mode").asText()).isEqualTo("PUSH");
         assertThat(view.path("accountEmail").asText()).isEqualTo(host);
         Map<String, JsonNode> events = events(caller);
         assertThat(events).containsOnlyKeys(first.eventUri(), second.eventUri());
@@ -192,6 +193,23 @@ class CalendlyEndToEndTest {
         assertThat(again.status()).as(again.toString()).isEqualTo(404);
     }
 
+    @Test
+    void disconnectingDeletesTheSubscriptionThenRevokesTheGrant() {
+        String host = host();
+        String user = "cal-" + UUID.randomUUID();
+        Caller caller = Caller.service(user);
+        UUID connection = new Connect(app.api()).connectCalendly(caller, host);
+        assertThat(subscriptionsOf(host)).hasSize(1);
+        int revocations = calendly.callCount("POST", "/oauth/revoke");
+
+        Response deleted = app.api().delete("/api/v1/connections/" + connection, caller);
+
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+        assertThat(subscriptionsOf(host)).as("the subscription deleted with the still valid token").isEmpty();
+        assertThat(calendly.callCount("POST", "/oauth/revoke") - revocations).isEqualTo(1);
+        assertThat(calendly.callCount("DELETE", "/webhook_subscriptions/")).isPositive();
+    }
+
     /** The event as Calendly itself serves it to its host. */
     private static JsonNode atCalendly(String host, String eventUri) {
         String token = calendly.issueTokens(host).accessToken();
@@ -245,6 +263,9 @@ class CalendlyEndToEndTest {
         Caller caller = Caller.service(user);
         UUID connection = new Connect(app.api()).connectCalendly(caller, host);
         assertThat(subscriptionsOf(host)).as("the plan refused the subscription").isEmpty();
+        JsonNode changes = app.api().get("/api/v1/connections/" + connection, caller).json().path("changes");
+        assertThat(changes.path("mode").asText()).isEqualTo("POLLING");
+        assertThat(changes.path("reason").asText()).contains("refused a push channel").contains("upgrade");
 
         BookingRef booked = calendly.book(BookingRequest.of(host, TOMORROW, "Eve Patient", "eve@example.org"));
         pull(caller, connection);
@@ -267,6 +288,7 @@ class CalendlyEndToEndTest {
         Await.until("a new subscription replaces the disabled one", BY_WEBHOOK,
                 () -> !subscriptionOf(host).uri().equals(original.uri()) && "active".equals(subscriptionOf(host).state()));
         assertThat(calendly.subscriptions()).extracting(CalendlyEmulator.Subscription::uri).doesNotContain(original.uri());
+        assertThat(app.api().get("/api/v1/connections/" + connection, caller).json().path("changes").path("mode").asText()).isEqualTo("PUSH");
 
         BookingRef booked = calendly.book(BookingRequest.of(host, TOMORROW, "Flo Patient", "flo@example.org"));
         Await.until("the booking arrives through the new subscription", BY_WEBHOOK, () -> events(caller).containsKey(booked.eventUri()));
