@@ -28,6 +28,10 @@ public sealed interface WebhookReading {
     record Rejected(String reason) implements WebhookReading {
     }
 
+    /** A delivery this instance already took (a replay, or the provider's retry of one): answered {@code status}, nothing more. */
+    record AlreadyTaken(int status) implements WebhookReading {
+    }
+
     /** Not a notification of this provider (missing headers, a body that does not parse): answered 400. */
     record Malformed(String reason) implements WebhookReading {
     }

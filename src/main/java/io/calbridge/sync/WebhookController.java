@@ -59,6 +59,9 @@ class WebhookController {
             return ResponseEntity.status(handshake.status()).contentType(MediaType.parseMediaType(handshake.contentType()))
                     .body(handshake.body());
         }
+        if (reading instanceof WebhookReading.AlreadyTaken taken) {
+            return ResponseEntity.status(taken.status()).build();
+        }
         if (reading instanceof WebhookReading.Rejected rejected) {
             throw new ApiProblem(HttpStatus.UNAUTHORIZED, "invalid_signature", rejected.reason());
         }

@@ -10,21 +10,38 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads Calendly's webhook deliveries. Each is signed: {@code Calendly-Webhook-Signature: t=<unix seconds>,v1=<hex
  * HMAC-SHA256 of "t.body" with the app's webhook signing key>}. A delivery verifies only with that signature over the
  * raw body and a timestamp within the tolerance of now (an old delivery replayed is refused); then its channel id and
  * token, in the callback URL's query as calbridge subscribed, name the connection. A verified delivery asks for a pull:
- * calbridge reads the bookings from Calendly itself, so a delivery repeated within the tolerance changes nothing.
+ * calbridge reads the bookings from Calendly itself. Calendly's deliveries carry no id; one whose event, invitee and
+ * creation time this instance took in the last tolerance is a replay and is answered without a pull (on another
+ * instance it costs one pull that finds nothing new).
  */
 final class CalendlyWebhooks {
 
+    /** Enough for the deliveries of a busy instance within the tolerance; the oldest go first. */
+    private static final int REMEMBERED = 10_000;
+
     private final CalendlySettings settings;
     private final Clock clock;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Map<String, Instant> taken = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
     CalendlyWebhooks(CalendlySettings settings, Clock clock) {
         this.settings = settings;
@@ -71,8 +88,32 @@ final class CalendlyWebhooks {
         if (age.compareTo(settings.webhookTolerance()) > 0) {
             return new WebhookReading.Rejected("signed " + age.toSeconds() + " s from now, more than the tolerance");
         }
+        if (!firstTime(request.body())) {
+            return new WebhookReading.AlreadyTaken(200);
+        }
         return new WebhookReading.Notifications(
                 List.of(new WebhookReading.Notification(channel, token, null, WebhookReading.Kind.CHANGED)), 200);
+    }
+
+    /** Remembers the delivery by event, invitee and creation time; false when it was taken within the tolerance. */
+    private boolean firstTime(byte[] body) {
+        String key;
+        try {
+            JsonNode delivery = json.readTree(body);
+            key = delivery.path("event").asString("") + " " + delivery.path("payload").path("uri").asString("") + " "
+                    + delivery.path("created_at").asString("");
+        } catch (JacksonException notJson) {
+            return true; // signed, so Calendly's: the pull decides what it means
+        }
+        Instant now = clock.instant();
+        synchronized (taken) {
+            Instant before = taken.get(key);
+            if (before != null && Duration.between(before, now).compareTo(settings.webhookTolerance()) <= 0) {
+                return false;
+            }
+            taken.put(key, now);
+            return true;
+        }
     }
 
     /** The hex HMAC-SHA256 of {@code timestamp + "." + body} with the signing key. */

@@ -210,6 +210,10 @@ class CalendlyEndToEndTest {
         assertThat(calendly.callCount("DELETE", "/webhook_subscriptions/")).isPositive();
     }
 
+    private static String lastSyncAt(Caller caller, UUID connection) {
+        return app.api().get("/api/v1/connections/" + connection, caller).json().path("lastSyncAt").asText("");
+    }
+
     /** The event as Calendly itself serves it to its host. */
     private static JsonNode atCalendly(String host, String eventUri) {
         String token = calendly.issueTokens(host).accessToken();
@@ -227,7 +231,7 @@ class CalendlyEndToEndTest {
         String host = host();
         String user = "cal-" + UUID.randomUUID();
         Caller caller = Caller.service(user);
-        new Connect(app.api()).connectCalendly(caller, host);
+        UUID connection = new Connect(app.api()).connectCalendly(caller, host);
         String callback = subscriptionOf(host).callbackUrl();
         String path = callback.substring(baseUrl().length());
         calendly.dropNextDeliveries(1);
@@ -249,9 +253,12 @@ class CalendlyEndToEndTest {
         Response genuine = deliver(path, body, "t=" + now + ",v1=" + sign(CalendlyEmulator.DEFAULT_WEBHOOK_SIGNING_KEY, now, body));
         assertThat(genuine.status()).as(genuine.toString()).isEqualTo(200);
         Await.until("a verified delivery pulls", BY_WEBHOOK, () -> events(caller).containsKey(unseen.eventUri()));
+        io.calbridge.testing.Await.pause(500); // the pull records its end just after storing
+        String pulledAt = lastSyncAt(caller, connection);
         Response replayed = deliver(path, body, "t=" + now + ",v1=" + sign(CalendlyEmulator.DEFAULT_WEBHOOK_SIGNING_KEY, now, body));
-        assertThat(replayed.status()).isEqualTo(200);
-        io.calbridge.testing.Await.pause(1000);
+        assertThat(replayed.status()).as("a replay is answered as taken").isEqualTo(200);
+        io.calbridge.testing.Await.pause(1500);
+        assertThat(lastSyncAt(caller, connection)).as("a replay is ignored: no pull").isEqualTo(pulledAt);
         assertThat(events(caller)).as("a replay changes nothing").hasSize(1);
     }
 
