@@ -1,5 +1,6 @@
 package io.calbridge.provider;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +69,15 @@ public interface CalendarProvider {
      */
     default void cancelBooking(String accessToken, String externalId, String reason) {
         throw new ProviderException.Permanent(id() + " has no bookings to cancel", null);
+    }
+
+    /**
+     * How long after one push notification more of the same change may still arrive, so that the pull waits for them
+     * and takes them all at once; empty: calbridge's {@code calbridge.sync.notification-delay} (Google and Graph notify
+     * in bursts). A provider that sends one notification per change says so with a short wait.
+     */
+    default Optional<Duration> notificationBurst() {
+        return Optional.empty();
     }
 
     /** Revokes the grant at the provider (refresh token preferred); providers without revocation do nothing. */

@@ -2,6 +2,7 @@ package io.calbridge.sync;
 
 import io.calbridge.connection.ConnectionConnected;
 import io.calbridge.connection.ConnectionService;
+import io.calbridge.provider.CalendarProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,8 +63,9 @@ public class SyncTrigger {
      * The provider notified a change: a pull after {@code calbridge.sync.notification-delay}, so that the changes of a
      * burst (each with its own notification) arrive in one pull rather than in one each.
      */
-    public void notified(String userId, UUID connectionId) {
-        Duration delay = properties.notificationDelay();
+    public void notified(String userId, UUID connectionId, CalendarProvider provider) {
+        Duration configured = properties.notificationDelay();
+        Duration delay = provider.notificationBurst().filter(burst -> burst.compareTo(configured) < 0).orElse(configured);
         queue.requestPull(userId, connectionId, false, 0, delay);
         Instant now = clock.instant();
         Instant wakeUp = wakeUps.get(connectionId);

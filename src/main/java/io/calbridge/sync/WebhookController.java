@@ -71,7 +71,7 @@ class WebhookController {
         WebhookReading.Notifications notifications = (WebhookReading.Notifications) reading;
         boolean anyVerified = false;
         for (Notification notification : notifications.notifications()) {
-            anyVerified |= act(provider, notification);
+            anyVerified |= act(adapter, notification);
         }
         if (!anyVerified) {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "unknown_channel", "no such channel, or a wrong token");
@@ -80,8 +80,8 @@ class WebhookController {
     }
 
     /** Acts on one notification if it verifies; answers whether it did. */
-    private boolean act(String provider, Notification notification) {
-        return channels.verify(provider, notification.channelId(), notification.token(), notification.resourceId())
+    private boolean act(CalendarProvider provider, Notification notification) {
+        return channels.verify(provider.id(), notification.channelId(), notification.token(), notification.resourceId())
                 .map(notified -> {
                     if (notification.kind() == WebhookReading.Kind.RENEW) {
                         channels.renewLater(notification.channelId());
@@ -90,7 +90,7 @@ class WebhookController {
                     }
                     // a channel's first message (STARTED) says only that it works: nothing changed
                     if (notification.kind() != WebhookReading.Kind.STARTED) {
-                        trigger.notified(notified.userId(), notified.connectionId());
+                        trigger.notified(notified.userId(), notified.connectionId(), provider);
                     }
                     return true;
                 })

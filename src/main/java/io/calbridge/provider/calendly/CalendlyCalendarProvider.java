@@ -65,6 +65,7 @@ public class CalendlyCalendarProvider implements CalendarProvider {
      * is within the push channels' renewal margin, so that the subscription is checked after every sync and hourly.
      */
     static final Duration CHANNEL_CHECK = Duration.ofDays(1);
+    static final Duration NOTIFICATION_BURST = Duration.ofMillis(200);
     /** Calendly's busy-times query spans at most a week. */
     static final Duration BUSY_TIMES_SPAN = Duration.ofDays(7);
 
@@ -280,6 +281,12 @@ public class CalendlyCalendarProvider implements CalendarProvider {
     @Override
     public void revoke(String token) {
         api.revoke(token);
+    }
+
+    /** One delivery per invitee change; a reschedule's two come together. */
+    @Override
+    public Optional<Duration> notificationBurst() {
+        return Optional.of(NOTIFICATION_BURST);
     }
 
     @Override
