@@ -46,6 +46,9 @@ class RunCommandIT {
     private static final String USER = "it-user";
     private static final String GOOGLE_USER = "it-google-user";
     private static final String MICROSOFT_USER = "it-microsoft-user";
+    private static final String CALENDLY_USER = "it-calendly-user";
+    /** The sandbox Calendly's port, so that the test can use its page as a newcomer would. */
+    private static int CALENDLY_PORT;
 
     @TempDir
     Path workingDirectory;
@@ -71,6 +74,7 @@ class RunCommandIT {
             googleConnection = connectTheSandboxGoogleAccountAndSeeItsDemoEvents(api, service(apiKey, GOOGLE_USER));
             eventsBefore = eventsInDemoWindow(api, service(apiKey, GOOGLE_USER));
             connectTheSandboxMicrosoftAccountAndSeeItsDemoEvents(api, service(apiKey, MICROSOFT_USER));
+            connectTheSandboxCalendlyAccountThenBookOnItsPage(api, service(apiKey, CALENDLY_USER));
             insertConnection(first.jdbcUrl(), connectionId);
             assertThat(listedConnectionIds(api, apiKey)).containsExactly(connectionId.toString());
             tokenKeys = Files.readString(data.resolve("token-keys"));
@@ -173,6 +177,54 @@ class RunCommandIT {
     }
 
     /**
+     * And "Calendly" (the sandbox): its consent page, its demo bookings with their invitees, then a booking made through
+     * the sandbox's own control surface (what its page posts), which arrives by webhook.
+     */
+    private static void connectTheSandboxCalendlyAccountThenBookOnItsPage(Api api, Caller caller) {
+        JsonNode calendly = api.get("/api/v1/providers", caller).json().valueStream()
+                .filter(p -> p.path("id").asText().equals("calendly")).findFirst().orElseThrow();
+        assertThat(calendly.path("configured").asBoolean()).isTrue();
+        assertThat(calendly.path("sandbox").asBoolean()).isTrue();
+        String sandbox = "http://127.0.0.1:" + CALENDLY_PORT;
+        Api.Response home = api.get(sandbox + "/", Caller.anonymous());
+        assertThat(home.status()).as(home.toString()).isEqualTo(200);
+        assertThat(home.body()).contains("/_control/book", "/_control/cancel", "/_control/reschedule");
+
+        String authorizationUrl = api.post("/api/v1/connections/calendly/authorize", caller, null).json().path("authorizationUrl").asText();
+        Api.Response page = api.get(authorizationUrl, Caller.anonymous());
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        StringBuilder form = new StringBuilder("decision=approve&email=sandbox%40calendly.test");
+        Matcher hidden = Pattern.compile("type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\"").matcher(page.body());
+        while (hidden.find()) {
+            form.append('&').append(hidden.group(1)).append('=')
+                    .append(java.net.URLEncoder.encode(hidden.group(2).replace("&amp;", "&").replace("&quot;", "\""), StandardCharsets.UTF_8));
+        }
+        Api.Response allowed = api.send("POST", sandbox + "/oauth/authorize", Caller.anonymous(), form.toString(),
+                "application/x-www-form-urlencoded");
+        assertThat(allowed.status()).as(allowed.toString()).isEqualTo(302);
+        Api.Response connected = api.get(allowed.header("Location"), Caller.anonymous());
+        assertThat(connected.status()).as(connected.toString()).isEqualTo(200);
+
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!api.get(demoWindow(), caller).body().contains("\"booking\"") && Instant.now().isBefore(deadline)) {
+            sleepQuietly(200);
+        }
+        JsonNode bookings = api.get(demoWindow(), caller).json();
+        assertThat(bookings.valueStream().filter(e -> e.has("booking")).count()).as(bookings.toString()).isGreaterThanOrEqualTo(3);
+
+        Instant start = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
+        Api.Response booked = api.send("POST", sandbox + "/_control/book", Caller.anonymous(), """
+                {"start_time": "%s", "name": "Newcomer Patient", "email": "newcomer@example.org"}""".formatted(start), "application/json");
+        assertThat(booked.status()).as(booked.toString()).isEqualTo(200);
+        String event = booked.json().path("event").asText();
+        deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (!api.get(demoWindow(), caller).body().contains(event) && Instant.now().isBefore(deadline)) {
+            sleepQuietly(100);
+        }
+        assertThat(api.get(demoWindow(), caller).body()).as("the booking arrived by webhook").contains(event).contains("Newcomer Patient");
+    }
+
+    /**
      * After the restart, with the same API key: the connection made before is still ACTIVE and its tokens work at the
      * sandbox (test, sync), the demo events were not seeded again, and an appointment reaches the calendar.
      */
@@ -264,7 +316,8 @@ class RunCommandIT {
 
     /** Both held open while chosen, so they differ: the server's port must not go to PostgreSQL. */
     private static int[] twoFreePorts() {
-        try (ServerSocket server = new ServerSocket(0); ServerSocket database = new ServerSocket(0)) {
+        try (ServerSocket server = new ServerSocket(0); ServerSocket database = new ServerSocket(0); ServerSocket calendly = new ServerSocket(0)) {
+            CALENDLY_PORT = calendly.getLocalPort();
             return new int[] {server.getLocalPort(), database.getLocalPort()};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -286,13 +339,14 @@ class RunCommandIT {
                     "--server.port=" + port,
                     "--calbridge.dev.db-port=" + databasePort,
                     "--calbridge.dev.google-port=0",
-                    "--calbridge.dev.microsoft-port=0")
+                    "--calbridge.dev.microsoft-port=0",
+                    "--calbridge.dev.calendly-port=" + CALENDLY_PORT)
                     .directory(workingDirectory.toFile()) // the default data directory ./data lands in the temp dir
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             // The build's own settings must not replace the stand-ins under test.
             builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_") || name.startsWith("CALBRIDGE_")
-                    || name.startsWith("GOOGLE_") || name.equals("SERVER_PORT"));
+                    || name.startsWith("GOOGLE_") || name.startsWith("MICROSOFT_") || name.startsWith("CALENDLY_") || name.equals("SERVER_PORT"));
             builder.environment().putAll(environment);
             return new Child(builder.start(), workingDirectory, log);
         }
