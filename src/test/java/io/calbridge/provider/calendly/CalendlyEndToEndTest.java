@@ -84,6 +84,7 @@ class CalendlyEndToEndTest {
         JsonNode view = app.api().get("/api/v1/connections/" + connection, caller).json();
         assertThat(view.path("provider").asText()).isEqualTo("calendly");
         assertThat(view.path("changes").path("mode").asText()).isEqualTo("PUSH");
+        assertThat(view.path("changes").path("pollInterval").asText()).as("the safety-net pull").isEqualTo("PT6H");
         assertThat(view.path("accountEmail").asText()).isEqualTo(host);
         Map<String, JsonNode> events = events(caller);
         assertThat(events).containsOnlyKeys(first.eventUri(), second.eventUri());
@@ -282,6 +283,7 @@ class CalendlyEndToEndTest {
         assertThat(subscriptionsOf(host)).as("the plan refused the subscription").isEmpty();
         JsonNode changes = app.api().get("/api/v1/connections/" + connection, caller).json().path("changes");
         assertThat(changes.path("mode").asText()).isEqualTo("POLLING");
+        assertThat(changes.path("pollInterval").asText()).isEqualTo("PT10M");
         assertThat(changes.path("reason").asText()).contains("refused a push channel").contains("upgrade");
 
         BookingRef booked = calendly.book(BookingRequest.of(host, TOMORROW, "Eve Patient", "eve@example.org"));
