@@ -66,23 +66,16 @@ public final class Connect {
      * waits for the connection's first sync and returns its id.
      */
     public UUID connectGoogle(Caller caller, String email) {
-        String authorizationUrl = authorize("google", caller, null) + "&login_hint=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
-        Response consent = api.get(authorizationUrl, Caller.anonymous());
-        assertThat(consent.status()).as(consent.toString()).isEqualTo(302);
-        Response done = api.get(consent.header("Location"), Caller.anonymous());
-        assertThat(done.status()).as(done.toString()).isEqualTo(200);
-        UUID id = UUID.fromString(done.json().path("connectionId").asText());
-        Await.until("the first sync of the new connection", Duration.ofSeconds(60),
-                () -> "SUCCESS".equals(api.get("/api/v1/connections/" + id, caller).json().path("lastSyncOutcome").asText(null)));
-        return id;
+        return connectApprovedAtOnce("google", caller, email);
     }
 
-    /**
-     * The round trip with a Calendly emulator that approves at once, for the emulator's user {@code email}: waits for
-     * the connection's first sync and returns its id.
-     */
+    /** The same with a Calendly emulator that approves at once, for its user {@code email}; PKCE is asked for. */
     public UUID connectCalendly(Caller caller, String email) {
-        String authorizationUrl = authorize("calendly", caller, null) + "&login_hint=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
+        return connectApprovedAtOnce("calendly", caller, email);
+    }
+
+    private UUID connectApprovedAtOnce(String provider, Caller caller, String email) {
+        String authorizationUrl = authorize(provider, caller, null) + "&login_hint=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
         assertThat(query(authorizationUrl, "code_challenge_method")).as("PKCE").isEqualTo("S256");
         Response consent = api.get(authorizationUrl, Caller.anonymous());
         assertThat(consent.status()).as(consent.toString()).isEqualTo(302);
