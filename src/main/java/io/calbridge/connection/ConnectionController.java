@@ -34,9 +34,9 @@ class ConnectionController {
     private final ChangeDelivery.Report changes;
 
     ConnectionController(ConnectionService connections, CurrentUser currentUser, ChangeDelivery.Report changes) {
-        this.changes = changes;
         this.connections = connections;
         this.currentUser = currentUser;
+        this.changes = changes;
     }
 
     @GetMapping
@@ -97,7 +97,6 @@ class ConnectionController {
         connections.disconnect(currentUser.id(), ApiProblem.idOrNotFound(id, "connection"));
         return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
     }
-
 
     private List<ConnectionView> views(List<Connection> list) {
         Map<UUID, ChangeDelivery> deliveries = changes.of(list);
