@@ -72,4 +72,24 @@ public final class AvailabilityResponses {
             @Schema(description = "Free, inside working hours, same length; up to alternativesPerSide before and after, ascending")
             List<Slot> alternatives) {
     }
+
+    @Schema(description = "One of the user's confirmed appointments that overlaps busy time: what it overlaps, and where it could go")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AppointmentConflict(
+            @Schema(example = "apt-1042") String appointmentId,
+            @Schema(description = "Only for the appointment's owner") String title,
+            @Schema(example = "2027-03-02T10:00:00+01:00") String start,
+            @Schema(example = "2027-03-02T10:30:00+01:00") String end,
+            @Schema(description = "The busy items it overlaps: calendar events and other appointments") List<Conflict> clashes,
+            @Schema(description = "The nearest free time of its length before it and after it, inside MONDAY-FRIDAY 09:00-17:00 of "
+                    + "timeZone (none for appointments longer than a day)") List<Slot> alternatives) {
+    }
+
+    @Schema(description = "The user's confirmed appointments in [from, to) that clash, in order of start")
+    public record AppointmentConflicts(
+            @Schema(example = "2027-03-01T00:00:00Z") String from,
+            @Schema(example = "2027-03-31T00:00:00Z") String to,
+            @Schema(example = "Europe/Berlin") String timeZone,
+            List<AppointmentConflict> conflicts) {
+    }
 }

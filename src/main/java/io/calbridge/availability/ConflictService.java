@@ -3,6 +3,7 @@ package io.calbridge.availability;
 import io.calbridge.appointment.BookedAppointments;
 import io.calbridge.appointment.BookedAppointments.Booked;
 import io.calbridge.availability.AvailabilityRequests.ConflictsRequest;
+import io.calbridge.availability.AvailabilityResponses.AppointmentConflict;
 import io.calbridge.availability.AvailabilityResponses.Conflict;
 import io.calbridge.availability.AvailabilityResponses.Conflicts;
 import io.calbridge.availability.AvailabilityResponses.Slot;
@@ -79,18 +80,49 @@ public class ConflictService {
         WorkingHours hours = RequestRules.workingHours(request.workingHours(), request.dateOverrides());
 
         boolean fresh = Boolean.TRUE.equals(request.fresh()) && freshSync.syncNow(userIds);
-        long from = start.getEpochSecond() - buffer;
-        long to = end.getEpochSecond() + buffer;
         List<Found> found = new ArrayList<>();
         for (String userId : userIds) {
-            found.addAll(conflictsOf(userId, owner.map(userId::equals).orElse(false), from, to, start, end, zone));
+            found.addAll(conflictsOf(userId, owner.map(userId::equals).orElse(false), start.getEpochSecond() - buffer,
+                    end.getEpochSecond() + buffer, start, end, zone));
         }
-        found.sort(Comparator.comparingLong(Found::start).thenComparing(f -> f.conflict().userId()));
-        List<Conflict> conflicts = found.stream().map(Found::conflict).toList();
+        List<Conflict> conflicts = inOrder(found);
         List<Slot> alternatives = alternatives(userIds, start.getEpochSecond(), length, now.getEpochSecond() + notice, step * 60L, perSide,
                 hours, zone, buffer);
         boolean outside = !hours.contains(zone, start.getEpochSecond(), end.getEpochSecond());
         return new Conflicts(TimeZones.name(zone), conflicts.isEmpty(), outside, fresh, conflicts, alternatives);
+    }
+
+    /**
+     * The user's confirmed appointments from {@code from} to {@code to} that overlap a busy calendar event or another
+     * appointment, each with what it overlaps (titles only for the {@code owner}) and the nearest free time of its
+     * length before and after it inside default working hours (for appointments of at most a day).
+     */
+    public List<AppointmentConflict> ofAppointments(String userId, boolean owner, Instant from, Instant to, ZoneId zone) {
+        WorkingHours hours = RequestRules.workingHours(null, null);
+        long earliest = clock.instant().getEpochSecond();
+        List<AppointmentConflict> result = new ArrayList<>();
+        for (Booked booked : appointments.between(userId, from, to)) {
+            List<Found> clashes = conflictsOf(userId, owner, booked.start().getEpochSecond(), booked.end().getEpochSecond(), booked.start(),
+                    booked.end(), zone);
+            // the appointment itself is no clash of its own
+            clashes.removeIf(f -> booked.appointmentId().equals(f.conflict().source().appointmentId()));
+            if (clashes.isEmpty()) {
+                continue;
+            }
+            long length = Duration.between(booked.start(), booked.end()).toSeconds();
+            List<Slot> alternatives = length > RequestRules.MAX_DURATION * 60L ? List.of()
+                    : alternatives(List.of(userId), booked.start().getEpochSecond(), length, earliest,
+                            Math.min(length, 30 * 60L), DEFAULT_ALTERNATIVES, hours, zone, 0);
+            result.add(new AppointmentConflict(booked.appointmentId(), owner ? booked.title() : null,
+                    AvailabilityService.format(booked.start().getEpochSecond(), zone), AvailabilityService.format(booked.end().getEpochSecond(), zone),
+                    inOrder(clashes), alternatives));
+        }
+        return result;
+    }
+
+    private static List<Conflict> inOrder(List<Found> found) {
+        found.sort(Comparator.comparingLong(Found::start).thenComparing(f -> f.conflict().userId()));
+        return found.stream().map(Found::conflict).toList();
     }
 
     /** A conflict and when it starts, to order them by time (their texts carry offsets that DST changes). */

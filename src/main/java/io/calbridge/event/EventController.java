@@ -15,11 +15,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +57,8 @@ class EventController {
             @RequestParam(required = false) String connectionId) {
         String userId = currentUser.id();
         Instant now = clock.instant();
-        Instant start = from == null ? now : InstantBounds.withinReach(parse("from", from), "from", now);
-        Instant end = to == null ? start.plus(Duration.ofDays(7)) : InstantBounds.withinReach(parse("to", to), "to", now);
+        Instant start = from == null ? now : InstantBounds.parameter("from", from, now);
+        Instant end = to == null ? start.plus(Duration.ofDays(7)) : InstantBounds.parameter("to", to, now);
         if (!end.isAfter(start) || Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
             throw ApiProblem.badRequest("invalid_range", "'to' must be after 'from', at most 366 days later");
         }
@@ -92,15 +90,6 @@ class EventController {
         connections.list(userId).forEach(c -> byId.put(c.id(), c));
         return stored.stream().map(e -> EventView.of(e, byId.get(e.connectionId()))).toList();
     }
-
-    private static Instant parse(String name, String value) {
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiProblem.badRequest("invalid_parameter", "'" + name + "' must be an RFC 3339 timestamp with offset, e.g. 2026-11-23T09:00:00Z");
-        }
-    }
-
 
     /** Where an event comes from, as the user knows it. */
     record Source(UUID connectionId, String provider, String calendarId, String calendarName, String color) {
