@@ -52,6 +52,22 @@ public class EventQuery {
         return events;
     }
 
+    /**
+     * {@code events} as they fall in [from, to): singles that overlap it, and each series master's occurrences there
+     * (its moved or cancelled occurrences, stored apart, are not consulted).
+     */
+    public List<StoredEvent> within(List<StoredEvent> events, Instant from, Instant to) {
+        List<StoredEvent> within = new ArrayList<>();
+        for (StoredEvent event : events) {
+            if (event.recurrence() != null) {
+                within.addAll(occurrences(event, from, to, Set.of()));
+            } else if (event.start().isBefore(to) && event.end().isAfter(from)) {
+                within.add(event);
+            }
+        }
+        return within;
+    }
+
     private void dropBookingCopies(String userId, List<StoredEvent> events) {
         List<Map.Entry<String, UUID>> copies = store.bookingCopies(userId);
         if (copies.isEmpty()) {

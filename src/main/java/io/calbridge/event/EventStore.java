@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,6 +172,13 @@ public class EventStore {
                         + "AND e.start_at < ? AND e.end_at > ? AND (?::uuid IS NULL OR e.connection_id = ?::uuid) ORDER BY e.start_at")
                 .params(userId, Timestamp.from(to), Timestamp.from(from), connectionId, connectionId)
                 .query(this::map).list();
+    }
+
+    /** The calendar's events among {@code externalIds} that are not cancelled (series masters as masters). */
+    public List<StoredEvent> byIds(UUID connectionId, String calendarId, Collection<String> externalIds) {
+        return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE e.connection_id = ? AND e.calendar_id = ? AND e.external_id = ANY (?) "
+                        + "AND e.status <> 'cancelled'")
+                .params(connectionId, calendarId, externalIds.toArray(String[]::new)).query(this::map).list();
     }
 
     /** Series masters that start before {@code to}. */

@@ -97,6 +97,21 @@ class ChangeNotificationDocs {
                 .addProperty("provider", text("google"))
                 .addProperty("change", new StringSchema()._enum(List.of("MOVED", "DELETED")))
                 .addProperty("externalId", text("cb3f0a9e1d2c4b5a")));
+        types.put(EventTypes.APPOINTMENT_CONFLICT_DETECTED, object("""
+                A sync stored calendar events that overlap one of the user's confirmed appointments where they did not \
+                before: once per new clash (not on every sync); told again only after the clash went away and came back. \
+                `GET /api/v1/conflicts` shows the details.""",
+                List.of("appointmentId", "start", "end", "connectionId", "provider", "calendarId", "clashes"))
+                .addProperty("appointmentId", text("apt-1042"))
+                .addProperty("start", new StringSchema().format("date-time"))
+                .addProperty("end", new StringSchema().format("date-time"))
+                .addProperty("connectionId", uuid())
+                .addProperty("provider", text("google"))
+                .addProperty("calendarId", text("dr.meyer@example.com"))
+                .addProperty("clashes", new ArraySchema().items(new ObjectSchema()
+                        .addProperty("eventId", text("7k1q0c5o2m3n4b5v6c7x8z9a0s").description("as GET /api/v1/events shows it"))
+                        .addProperty("start", new StringSchema().format("date-time"))
+                        .addProperty("end", new StringSchema().format("date-time")))));
         types.put(EventTypes.CONNECTION_CONNECTED, connection("The OAuth callback stored a new connection."));
         types.put(EventTypes.CONNECTION_NEEDS_REAUTH, connection("The provider refused the grant; once per transition."));
         types.put(EventTypes.CONNECTION_RESTORED, connection("ACTIVE again after NEEDS_REAUTH (a reconnect)."));

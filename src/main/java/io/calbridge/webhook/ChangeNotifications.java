@@ -2,6 +2,7 @@ package io.calbridge.webhook;
 
 import io.calbridge.appointment.AppointmentRemoteChanged;
 import io.calbridge.appointment.AppointmentSyncRecorded;
+import io.calbridge.availability.AppointmentConflictDetected;
 import io.calbridge.connection.ConnectionStatusChanged;
 import io.calbridge.provider.Booking;
 import io.calbridge.provider.RemoteEvent;
@@ -86,6 +87,21 @@ class ChangeNotifications {
         data.put("change", changed.change());
         data.put("externalId", changed.externalId());
         outbox.add(changed.userId(), EventTypes.APPOINTMENT_REMOTE_CHANGE, data);
+    }
+
+    /** Ids and times only: what the appointment clashes with is read through the API (titles are client details). */
+    @EventListener
+    void appointmentConflict(AppointmentConflictDetected detected) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("appointmentId", detected.appointmentId());
+        data.put("start", detected.start().toString());
+        data.put("end", detected.end().toString());
+        data.put("connectionId", detected.connectionId().toString());
+        data.put("provider", detected.provider());
+        data.put("calendarId", detected.calendarId());
+        data.put("clashes", detected.clashes().stream().map(clash -> Map.of("eventId", clash.eventId(), "start", clash.start().toString(),
+                "end", clash.end().toString())).toList());
+        outbox.add(detected.userId(), EventTypes.APPOINTMENT_CONFLICT_DETECTED, data);
     }
 
     @EventListener

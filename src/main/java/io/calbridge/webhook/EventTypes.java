@@ -13,6 +13,7 @@ public final class EventTypes {
     public static final String CONNECTION_NEEDS_REAUTH = "connection.needs_reauth";
     public static final String CONNECTION_RESTORED = "connection.restored";
     public static final String CONNECTION_DISCONNECTED = "connection.disconnected";
+    public static final String APPOINTMENT_CONFLICT_DETECTED = "appointment.conflict_detected";
     public static final String BOOKING_CREATED = "booking.created";
     public static final String BOOKING_CANCELED = "booking.canceled";
     public static final String BOOKING_RESCHEDULED = "booking.rescheduled";
@@ -21,7 +22,7 @@ public final class EventTypes {
 
     /** What an endpoint may list in its eventTypes. */
     public static final List<String> SUBSCRIBABLE = List.of(CALENDAR_EVENTS_CHANGED, APPOINTMENT_SYNC_SUCCEEDED, APPOINTMENT_SYNC_FAILED,
-            APPOINTMENT_REMOTE_CHANGE, CONNECTION_CONNECTED, CONNECTION_NEEDS_REAUTH, CONNECTION_RESTORED, CONNECTION_DISCONNECTED,
+            APPOINTMENT_REMOTE_CHANGE, APPOINTMENT_CONFLICT_DETECTED, CONNECTION_CONNECTED, CONNECTION_NEEDS_REAUTH, CONNECTION_RESTORED, CONNECTION_DISCONNECTED,
             BOOKING_CREATED, BOOKING_CANCELED, BOOKING_RESCHEDULED);
 
     private EventTypes() {

@@ -59,7 +59,8 @@ class WebhookEndpointController {
                     description = "https; plain http and internal addresses only to a host in CALBRIDGE_WEBHOOK_ALLOWED_HOSTS")
             String url,
             @ArraySchema(schema = @Schema(allowableValues = {EventTypes.CALENDAR_EVENTS_CHANGED, EventTypes.APPOINTMENT_SYNC_SUCCEEDED,
-                    EventTypes.APPOINTMENT_SYNC_FAILED, EventTypes.APPOINTMENT_REMOTE_CHANGE, EventTypes.CONNECTION_CONNECTED,
+                    EventTypes.APPOINTMENT_SYNC_FAILED, EventTypes.APPOINTMENT_REMOTE_CHANGE, EventTypes.APPOINTMENT_CONFLICT_DETECTED,
+                    EventTypes.CONNECTION_CONNECTED,
                     EventTypes.CONNECTION_NEEDS_REAUTH, EventTypes.CONNECTION_RESTORED, EventTypes.CONNECTION_DISCONNECTED,
                     EventTypes.BOOKING_CREATED, EventTypes.BOOKING_CANCELED, EventTypes.BOOKING_RESCHEDULED}),
                     arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "at least one, each once"),
@@ -73,7 +74,8 @@ class WebhookEndpointController {
     record EndpointPatch(
             @Schema(maxLength = WebhookUrlPolicy.MAX_LENGTH) String url,
             @ArraySchema(schema = @Schema(allowableValues = {EventTypes.CALENDAR_EVENTS_CHANGED, EventTypes.APPOINTMENT_SYNC_SUCCEEDED,
-                    EventTypes.APPOINTMENT_SYNC_FAILED, EventTypes.APPOINTMENT_REMOTE_CHANGE, EventTypes.CONNECTION_CONNECTED,
+                    EventTypes.APPOINTMENT_SYNC_FAILED, EventTypes.APPOINTMENT_REMOTE_CHANGE, EventTypes.APPOINTMENT_CONFLICT_DETECTED,
+                    EventTypes.CONNECTION_CONNECTED,
                     EventTypes.CONNECTION_NEEDS_REAUTH, EventTypes.CONNECTION_RESTORED, EventTypes.CONNECTION_DISCONNECTED,
                     EventTypes.BOOKING_CREATED, EventTypes.BOOKING_CANCELED, EventTypes.BOOKING_RESCHEDULED}),
                     uniqueItems = true, minItems = 1)
