@@ -42,8 +42,14 @@ public sealed interface WebhookReading {
      * @param channelId  the provider's id of the channel (Google's channel id, Graph's subscription id)
      * @param token      the secret calbridge gave the channel when opening it, as the notification echoes it
      * @param resourceId what the channel watches as the provider names it, or {@code null} if the provider does not say
+     * @param changedItem the provider's id of the item that changed, where its change listing may not show the change
+     *                    (see {@link ChangeRequest#refresh()}); usually {@code null}
      */
-    record Notification(String channelId, String token, String resourceId, Kind kind) {
+    record Notification(String channelId, String token, String resourceId, Kind kind, String changedItem) {
+
+        public Notification(String channelId, String token, String resourceId, Kind kind) {
+            this(channelId, token, resourceId, kind, null);
+        }
     }
 
     enum Kind {

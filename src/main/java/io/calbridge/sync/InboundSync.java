@@ -53,15 +53,17 @@ public class InboundSync {
     private final EventStore events;
     private final CalendarSyncStates states;
     private final PushChannels pushChannels;
+    private final RefreshHints hints;
     private final SyncProperties properties;
     private final ApplicationEventPublisher publisher;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
     InboundSync(ConnectionService connections, TokenService tokens, ProviderRegistry providers, EventStore events,
-            CalendarSyncStates states, PushChannels pushChannels, SyncProperties properties, ApplicationEventPublisher publisher,
-            TransactionTemplate transactions, Clock clock) {
+            CalendarSyncStates states, PushChannels pushChannels, RefreshHints hints, SyncProperties properties,
+            ApplicationEventPublisher publisher, TransactionTemplate transactions, Clock clock) {
         this.connections = connections;
+        this.hints = hints;
         this.tokens = tokens;
         this.providers = providers;
         this.events = events;
@@ -98,9 +100,11 @@ public class InboundSync {
             List<CalendarInfo> calendars = calendarsToRead(connection, provider, counter);
             Map<String, State> known = states.all(connectionId);
             counter.deleted += forgetCalendarsNoLongerRead(connection, calendars, known);
+            RefreshHints.Pending refresh = hints.pending(connectionId);
             for (CalendarInfo calendar : calendars) {
-                syncCalendar(connection, provider, calendar, known.get(calendar.id()), full, counter);
+                syncCalendar(connection, provider, calendar, known.get(calendar.id()), full, refresh.items(), counter);
             }
+            hints.done(connectionId, refresh);
             Outcome outcome = new Outcome("SUCCESS", counter.created, counter.updated, counter.deleted, counter.calls, null);
             connections.recordSync(connectionId, outcome.status(), null);
             return outcome;
@@ -161,7 +165,7 @@ public class InboundSync {
 
     /** {@code known}: the calendar's state when the run started; null when it has none yet. */
     private void syncCalendar(Connection connection, CalendarProvider provider, CalendarInfo calendar, State known, boolean forceFull,
-            Counter counter) {
+            Set<String> refresh, Counter counter) {
         State state = known != null ? known : new State(null, 0, null, null, null);
         Instant now = clock.instant();
         Window window = new Window(now.minus(properties.windowPast()), now.plus(properties.windowFuture()));
@@ -182,7 +186,8 @@ public class InboundSync {
         }
         while (true) {
             ChangePage page;
-            ChangeRequest request = new ChangeRequest(cursor, pageCursor, window.start(), window.end(), properties.pageSize());
+            ChangeRequest request = new ChangeRequest(cursor, pageCursor, window.start(), window.end(), properties.pageSize(),
+                    pageCursor == null ? refresh : Set.of());
             try {
                 page = fetchPage(connection, provider, calendar.id(), request, counter);
             } catch (ProviderException.CursorExpired e) {

@@ -25,12 +25,14 @@ public class SyncTrigger {
     private final ConnectionService connections;
     private final TransactionTemplate transactions;
     private final SyncProperties properties;
+    private final RefreshHints hints;
     private final Clock clock;
     /** Per connection, when this instance drains next for a notified pull. */
     private final Map<UUID, Instant> wakeUps = new ConcurrentHashMap<>();
 
     SyncTrigger(SyncQueue queue, SyncDrainer drainer, ConnectionService connections, TransactionTemplate transactions,
-            SyncProperties properties, Clock clock) {
+            SyncProperties properties, RefreshHints hints, Clock clock) {
+        this.hints = hints;
         this.queue = queue;
         this.drainer = drainer;
         this.connections = connections;
@@ -63,7 +65,10 @@ public class SyncTrigger {
      * The provider notified a change: a pull after {@code calbridge.sync.notification-delay}, so that the changes of a
      * burst (each with its own notification) arrive in one pull rather than in one each.
      */
-    public void notified(String userId, UUID connectionId, CalendarProvider provider) {
+    public void notified(String userId, UUID connectionId, CalendarProvider provider, String changedItem) {
+        if (changedItem != null) {
+            hints.add(connectionId, changedItem);
+        }
         Duration configured = properties.notificationDelay();
         Duration delay = provider.notificationBurst().filter(burst -> burst.compareTo(configured) < 0).orElse(configured);
         queue.requestPull(userId, connectionId, false, 0, delay);

@@ -90,7 +90,7 @@ class WebhookController {
                     }
                     // a channel's first message (STARTED) says only that it works: nothing changed
                     if (notification.kind() != WebhookReading.Kind.STARTED) {
-                        trigger.notified(notified.userId(), notified.connectionId(), provider);
+                        trigger.notified(notified.userId(), notified.connectionId(), provider, notification.changedItem());
                     }
                     return true;
                 })

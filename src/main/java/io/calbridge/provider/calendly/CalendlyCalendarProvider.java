@@ -127,7 +127,8 @@ public class CalendlyCalendarProvider implements CalendarProvider {
         for (JsonNode event : listEvents(accessToken, calendarId, request.windowStart(), request.windowEnd())) {
             String uri = event.path("uri").asString();
             listed.put(uri, event);
-            if (!entry(event).equals(seen.get(uri))) {
+            // a no-show mark leaves the event's updated_at as it was: its webhook names the event to read again
+            if (!entry(event).equals(seen.get(uri)) || request.refresh().contains(uri)) {
                 changed.add(event);
             }
         }

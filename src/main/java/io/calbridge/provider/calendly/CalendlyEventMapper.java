@@ -34,7 +34,21 @@ final class CalendlyEventMapper {
                 .toList();
         return new RemoteEvent(text(event, "uri"), calendarId, canceled ? "cancelled" : "confirmed", text(event, "name"),
                 text(event, "meeting_notes_plain"), place != null ? place : joinUrl, time(event, "start_time"), time(event, "end_time"),
-                false, null, attendees, null, null, null, joinUrl, null, text(event, "updated_at"), booking);
+                false, null, attendees, null, null, null, joinUrl, null, etag(event, booking), booking);
+    }
+
+    /**
+     * The event's {@code updated_at}, and what of its invitees can change without it (a no-show mark), so that the
+     * store sees such a change as one.
+     */
+    private static String etag(JsonNode event, Booking booking) {
+        String updated = text(event, "updated_at");
+        if (booking == null) {
+            return updated;
+        }
+        StringBuilder invitees = new StringBuilder();
+        booking.invitees().forEach(i -> invitees.append(i.id()).append(i.status()).append(i.noShow()));
+        return updated + "/" + Integer.toHexString(invitees.toString().hashCode());
     }
 
     private static Booking booking(JsonNode event, List<JsonNode> invitees) {

@@ -88,23 +88,39 @@ final class CalendlyWebhooks {
         if (age.compareTo(settings.webhookTolerance()) > 0) {
             return new WebhookReading.Rejected("signed " + age.toSeconds() + " s from now, more than the tolerance");
         }
-        if (!firstTime(request.body())) {
+        JsonNode delivery = parse(request.body());
+        if (!firstTime(delivery)) {
             return new WebhookReading.AlreadyTaken(200);
         }
-        return new WebhookReading.Notifications(
-                List.of(new WebhookReading.Notification(channel, token, null, WebhookReading.Kind.CHANGED)), 200);
+        return new WebhookReading.Notifications(List.of(new WebhookReading.Notification(channel, token, null, WebhookReading.Kind.CHANGED,
+                changedEvent(delivery))), 200);
+    }
+
+    /** The body as JSON; an empty object when it is none (signed, so Calendly's: the pull decides what it means). */
+    private JsonNode parse(byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (JacksonException notJson) {
+            return json.createObjectNode();
+        }
+    }
+
+    /**
+     * A no-show mark changes the invitee but not its event's {@code updated_at}, so the listing cannot show it: the
+     * delivery names the event to read again. Other deliveries change the event itself.
+     */
+    private static String changedEvent(JsonNode delivery) {
+        if (!delivery.path("event").asString("").startsWith("invitee_no_show.")) {
+            return null;
+        }
+        String invitee = delivery.path("payload").path("uri").asString(null);
+        return invitee == null ? null : CalendlyEventMapper.eventOfInvitee(invitee);
     }
 
     /** Remembers the delivery by event, invitee and creation time; false when it was taken within the tolerance. */
-    private boolean firstTime(byte[] body) {
-        String key;
-        try {
-            JsonNode delivery = json.readTree(body);
-            key = delivery.path("event").asString("") + " " + delivery.path("payload").path("uri").asString("") + " "
-                    + delivery.path("created_at").asString("");
-        } catch (JacksonException notJson) {
-            return true; // signed, so Calendly's: the pull decides what it means
-        }
+    private boolean firstTime(JsonNode delivery) {
+        String key = delivery.path("event").asString("") + " " + delivery.path("payload").path("uri").asString("") + " "
+                + delivery.path("created_at").asString("");
         Instant now = clock.instant();
         synchronized (taken) {
             Instant before = taken.get(key);

@@ -201,6 +201,22 @@ class CalendlyEndToEndTest {
     }
 
     @Test
+    void aNoShowMarkArrivesByWebhookThoughItLeavesTheEventsUpdatedAtAsItWas() {
+        String host = host();
+        BookingRef booked = calendly.book(BookingRequest.of(host, TOMORROW, "Lea Patient", "lea@example.org"));
+        Caller caller = Caller.service("cal-" + UUID.randomUUID());
+        new Connect(app.api()).connectCalendly(caller, host);
+        assertThat(events(caller).get(booked.eventUri()).path("booking").path("invitees").path(0).path("noShow").asBoolean()).isFalse();
+
+        calendly.markNoShow(booked.inviteeUri());
+        Await.until("the no-show mark arrives", BY_WEBHOOK, () -> events(caller).get(booked.eventUri()).path("booking").path("invitees")
+                .path(0).path("noShow").asBoolean());
+        calendly.unmarkNoShow(booked.inviteeUri());
+        Await.until("and its removal", BY_WEBHOOK, () -> !events(caller).get(booked.eventUri()).path("booking").path("invitees")
+                .path(0).path("noShow").asBoolean());
+    }
+
+    @Test
     void disconnectingDeletesTheSubscriptionThenRevokesTheGrant() {
         String host = host();
         String user = "cal-" + UUID.randomUUID();
