@@ -22,7 +22,7 @@ import org.springframework.stereotype.Service;
 /**
  * Free slots from the local store and the app's appointments, never from a provider on the request path: working
  * hours become open windows, windows a grid of candidate starts, and one linear sweep over each user's cached busy
- * time keeps the free ones.
+ * time keeps the free ones. With rank, {@link SlotRanking} scores each free slot and the answer comes best first.
  */
 @Service
 public class AvailabilityService {
