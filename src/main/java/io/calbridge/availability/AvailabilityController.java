@@ -43,12 +43,16 @@ class AvailabilityController {
             working range's start and then every slotStepMinutes (default: the duration, at most 30), lie wholly inside \
             working hours and [from, to), start at least minimumNoticeMinutes from now and keep bufferBeforeMinutes free \
             before and bufferAfterMinutes free after every busy item. With userIds and mode ALL a slot suits everyone; \
-            with mode ANY it suits someone and lists who. Unknown user ids have no busy time.""")
+            with mode ANY it suits someone and lists who. Unknown user ids have no busy time. With rank: true each slot \
+            carries a score (0-1) and its reasons (code, weight, value), and slots come back best first (ties by start): \
+            score = 0.20 preferred_hours + 0.20 habitual_time (weekday x hour of the users' meetings of the last 8 weeks) \
+            + 0.15 keeps_free_blocks + 0.10 buffer_room + 0.10 soon + 0.25 zone_comfort (09:00-17:00 in each of \
+            preferences.participantZones); the README explains each part.""")
     @ApiExamples(request = "availability-request", response = "availability-response")
-    @ApiResponse(responseCode = "200", description = "The free slots, ascending, in timeZone")
+    @ApiResponse(responseCode = "200", description = "The free slots in timeZone, ascending; with rank best first")
     @ApiResponse(responseCode = "400", description = "`missing_field`, `invalid_range`, `range_too_long`, `invalid_time_zone`, "
             + "`invalid_duration`, `invalid_slot_step`, `invalid_buffer`, `invalid_minimum_notice`, `invalid_working_hours`, "
-            + "`invalid_date_overrides`, `invalid_user_ids`, `too_many_users`")
+            + "`invalid_date_overrides`, `invalid_user_ids`, `too_many_users`, `invalid_preferences`")
     @ApiResponse(responseCode = "403", description = "`forbidden_user_ids`: an end user named someone else in userIds")
     Slots slots(@RequestBody SlotsRequest request) {
         return availability.slots(users(request.userIds()), request);

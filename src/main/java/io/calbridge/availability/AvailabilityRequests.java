@@ -51,7 +51,21 @@ public final class AvailabilityRequests {
                     + "an end user only themselves") List<String> userIds,
             @Schema(description = "With several users: ALL (everyone free, default) or ANY (someone free; each slot lists who)")
             Mode mode,
-            @Schema(description = "Sync the users' calendars first (incremental, waits at most 3 s)", example = "false") Boolean fresh) {
+            @Schema(description = "Sync the users' calendars first (incremental, waits at most 3 s)", example = "false") Boolean fresh,
+            @Schema(description = "Score each slot (0-1, with its reasons) and answer best first; default false: no scores, "
+                    + "ascending", example = "true") Boolean rank,
+            @Schema(description = "What ranking weighs besides the store (checked even without rank)") Preferences preferences) {
+    }
+
+    @Schema(description = "Inputs of ranking: the participants' preferred hours and their time zones")
+    public record Preferences(
+            @Schema(description = "Ranges per weekday (MONDAY..SUNDAY), wall-clock in the request's timeZone; slots inside them "
+                    + "rank higher. Default: every slot counts as preferred",
+                    example = "{\"TUESDAY\":[{\"start\":\"10:00\",\"end\":\"12:00\"}]}")
+            Map<String, List<HoursRange>> preferredHours,
+            @Schema(description = "Per participant (any name, at most 20), an IANA zone; slots far outside 09:00-17:00 there rank lower. "
+                    + "Default: just the request's timeZone", example = "{\"alice\":\"Europe/Berlin\",\"bob\":\"America/New_York\"}")
+            Map<String, String> participantZones) {
     }
 
     @Schema(description = "Does a proposed time clash? With the nearest free alternatives of the same length")

@@ -16,10 +16,29 @@ public final class AvailabilityResponses {
     public record Slot(
             @Schema(example = "2027-03-01T09:00:00+01:00") String start,
             @Schema(example = "2027-03-01T09:30:00+01:00") String end,
-            @Schema(description = "Only with mode ANY: the users free for the whole slot") List<String> userIds) {
+            @Schema(description = "Only with mode ANY: the users free for the whole slot") List<String> userIds,
+            @Schema(description = "Only with rank: the weighted sum of the reasons' values, 0-1, 3 decimals", example = "0.874")
+            Double score,
+            @Schema(description = "Only with rank: each part of the score with its weight and its value (0-1)") List<Reason> reasons) {
+
+        Slot(String start, String end, List<String> userIds) {
+            this(start, end, userIds, null, null);
+        }
+
+        Slot ranked(double slotScore, List<Reason> slotReasons) {
+            return new Slot(start, end, userIds, slotScore, slotReasons);
+        }
     }
 
-    @Schema(description = "Free slots, ascending")
+    @Schema(description = "One part of a slot's score: score = the sum of weight * value over the reasons")
+    public record Reason(
+            @Schema(description = "preferred_hours, habitual_time, keeps_free_blocks, buffer_room, soon or zone_comfort",
+                    example = "habitual_time") String code,
+            @Schema(description = "Its share of the score; the weights sum to 1", example = "0.2") double weight,
+            @Schema(description = "How well the slot does on it, 0-1, 3 decimals", example = "0.75") double value) {
+    }
+
+    @Schema(description = "Free slots, ascending; with rank best first (ties by start)")
     public record Slots(
             @Schema(example = "Europe/Berlin") String timeZone,
             @Schema(example = "30") int durationMinutes,

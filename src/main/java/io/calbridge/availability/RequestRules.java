@@ -1,6 +1,7 @@
 package io.calbridge.availability;
 
 import io.calbridge.availability.AvailabilityRequests.HoursRange;
+import io.calbridge.availability.AvailabilityRequests.Preferences;
 import io.calbridge.availability.WorkingHours.Range;
 import io.calbridge.platform.web.ApiProblem;
 import io.calbridge.platform.web.InstantBounds;
@@ -124,7 +125,8 @@ final class RequestRules {
         WorkingHours hours = WorkingHours.DEFAULT;
         if (weekly != null) {
             Map<DayOfWeek, List<Range>> week = new EnumMap<>(DayOfWeek.class);
-            weekly.forEach((name, ranges) -> week.put(weekday(name), ranges("workingHours." + name, ranges, "invalid_working_hours")));
+            weekly.forEach((name, ranges) -> week.put(weekday(name, "workingHours", "invalid_working_hours"),
+                    ranges("workingHours." + name, ranges, "invalid_working_hours")));
             hours = hours.withWeekly(week);
         }
         if (overrides != null) {
@@ -138,12 +140,55 @@ final class RequestRules {
         return hours;
     }
 
-    private static DayOfWeek weekday(String name) {
+    private static DayOfWeek weekday(String name, String field, String code) {
         try {
             return DayOfWeek.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("invalid_working_hours",
-                    "workingHours keys are weekdays MONDAY..SUNDAY, not '" + name + "'");
+            throw ApiProblem.badRequest(code, field + " keys are weekdays MONDAY..SUNDAY, not '" + name + "'");
+        }
+    }
+
+    /** Checked ranking inputs: preferred hours ({@code null}: none given) and the participants' zones (never empty). */
+    record Ranking(WorkingHours preferredHours, List<ZoneId> participantZones) {
+    }
+
+    static Ranking preferences(Preferences preferences, ZoneId requestZone) {
+        if (preferences == null) {
+            return new Ranking(null, List.of(requestZone));
+        }
+        WorkingHours preferred = null;
+        if (preferences.preferredHours() != null) {
+            Map<DayOfWeek, List<Range>> week = new EnumMap<>(DayOfWeek.class);
+            preferences.preferredHours().forEach((name, ranges) -> week.put(weekday(name, "preferences.preferredHours", "invalid_preferences"),
+                    ranges("preferences.preferredHours." + name, ranges, "invalid_preferences")));
+            preferred = new WorkingHours(week, Map.of());
+        }
+        List<ZoneId> zones = List.of(requestZone);
+        Map<String, String> given = preferences.participantZones();
+        if (given != null) {
+            if (given.isEmpty() || given.size() > MAX_USERS) {
+                throw ApiProblem.badRequest("invalid_preferences",
+                        "preferences.participantZones names 1-" + MAX_USERS + " participants (or is left out)");
+            }
+            LinkedHashSet<ZoneId> distinct = new LinkedHashSet<>();
+            given.forEach((participant, zone) -> distinct.add(participantZone(participant, zone)));
+            zones = List.copyOf(distinct);
+        }
+        return new Ranking(preferred, zones);
+    }
+
+    private static ZoneId participantZone(String participant, String zone) {
+        if (participant.isBlank() || participant.length() > MAX_USER_ID_LENGTH) {
+            throw ApiProblem.badRequest("invalid_preferences", "preferences.participantZones keys are 1-255 characters");
+        }
+        try {
+            if (zone == null) {
+                throw new DateTimeException("no zone");
+            }
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw ApiProblem.badRequest("invalid_preferences",
+                    "preferences.participantZones." + participant + " must be an IANA zone like America/New_York, not '" + zone + "'");
         }
     }
 

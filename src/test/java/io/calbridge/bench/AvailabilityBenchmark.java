@@ -154,7 +154,7 @@ class AvailabilityBenchmark {
 
     private static SlotsRequest query(LocalDate firstDay) {
         return new SlotsRequest(firstDay.atStartOfDay(BERLIN).toOffsetDateTime(), firstDay.plusDays(14).atStartOfDay(BERLIN).toOffsetDateTime(),
-                30, "Europe/Berlin", null, null, 5, 5, null, null, null, null, null);
+                30, "Europe/Berlin", null, null, 5, 5, null, null, null, null, null, null, null);
     }
 
     /**
