@@ -142,7 +142,7 @@ class AppointmentService {
      * the event reached. A PUT asks this for each of the user's connections, a backfill for one connection and each
      * appointment it covers. The caller arranges the drain after commit ({@link #drainAfterCommit}).
      */
-    UUID decideDestination(Appointment appointment, Connection connection, Map<UUID, AppointmentEvent> targets, Instant now) {
+    public UUID decideDestination(Appointment appointment, Connection connection, Map<UUID, AppointmentEvent> targets, Instant now) {
         boolean writable = providers.find(connection.provider()).map(p -> p.descriptor().can(Capability.WRITE_EVENTS)).orElse(false);
         if (!writable) {
             return null;
@@ -172,7 +172,7 @@ class AppointmentService {
     }
 
     /** The drain starts once the transaction that queued pushes commits. */
-    void drainAfterCommit() {
+    public void drainAfterCommit() {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
