@@ -21,19 +21,22 @@ public record ConnectionSettings(
         String eventDescriptionTemplate,
         String writeCalendarId,
         List<String> readCalendarIds,
-        boolean syncExistingAppointments) {
+        Boolean syncExistingAppointments) {
 
     public static final String DEFAULT_TITLE_TEMPLATE = "{{title}}";
     public static final String DEFAULT_DESCRIPTION_TEMPLATE = "{{description}}";
 
     public ConnectionSettings {
+        // a Boolean, never null: settings stored before the field existed (and a JSON without it) read as off, where a
+        // missing primitive would fail the read
+        syncExistingAppointments = Boolean.TRUE.equals(syncExistingAppointments);
         readCalendarIds = readCalendarIds == null ? List.of() : List.copyOf(readCalendarIds);
         eventTitleTemplate = eventTitleTemplate == null ? DEFAULT_TITLE_TEMPLATE : eventTitleTemplate;
         eventDescriptionTemplate = eventDescriptionTemplate == null ? DEFAULT_DESCRIPTION_TEMPLATE : eventDescriptionTemplate;
     }
 
     /** These settings with {@code syncExistingAppointments} as given. */
-    public ConnectionSettings withSyncExistingAppointments(boolean value) {
+    public ConnectionSettings withSyncExistingAppointments(Boolean value) {
         return new ConnectionSettings(syncEnabled, autoCreateEvents, autoUpdateEvents, includeClientDetails, eventTitleTemplate,
                 eventDescriptionTemplate, writeCalendarId, readCalendarIds, value);
     }
