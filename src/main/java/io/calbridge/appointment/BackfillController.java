@@ -2,6 +2,7 @@ package io.calbridge.appointment;
 
 import io.calbridge.appointment.BackfillService.Backfilled;
 import io.calbridge.platform.security.CurrentUser;
+import io.calbridge.platform.web.ApiExamples;
 import io.calbridge.platform.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -37,6 +38,7 @@ class BackfillController {
     @PostMapping
     @Operation(summary = "Queue pushes of the user's confirmed appointments ending after `from` (default now) that this calendar "
             + "does not hold yet at their current version; asking again queues nothing new")
+    @ApiExamples(request = "backfill-request", response = "backfill-response")
     @ApiResponse(responseCode = "202", description = "Queued: {from, queued, alreadySynced, skipped}; follow it with GET")
     @ApiResponse(responseCode = "400", description = "`invalid_range`: from is not within 5 years of now; `malformed_body`: from "
             + "is not an RFC 3339 instant")
@@ -51,6 +53,7 @@ class BackfillController {
 
     @GetMapping
     @Operation(summary = "The last backfill's progress over the appointments it covered")
+    @ApiExamples(response = "backfill-progress")
     @ApiResponse(responseCode = "200", description = "{from, requestedAt, total, synced, pending, failed, skipped}")
     @ApiResponse(responseCode = "404", description = "`not_found`: no such connection of the user's (a malformed id too); "
             + "`no_backfill`: none was asked for it")

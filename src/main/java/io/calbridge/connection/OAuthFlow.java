@@ -149,7 +149,12 @@ class OAuthFlow {
         UUID connectionId = stored.id();
         events.publishEvent(new ConnectionConnected(connectionId, pending.userId(), providerId));
         if (stored.settings().syncExistingAppointments()) {
-            events.publishEvent(new BackfillWanted(connectionId, pending.userId()));
+            try {
+                events.publishEvent(new BackfillWanted(connectionId, pending.userId()));
+            } catch (RuntimeException e) {
+                // the connection stands; the backlog can still be asked for (POST …/backfill)
+                log.warn("backfill of new connection {} failed: {}", connectionId, e.toString());
+            }
         }
         return new Outcome(connectionId, null, null, back, HttpStatus.OK);
     }
