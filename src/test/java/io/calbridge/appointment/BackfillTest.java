@@ -104,6 +104,26 @@ class BackfillTest extends ApiTest {
     }
 
     @Test
+    void destinationsTheSettingsLeaveOutAreSkippedAsAPutWouldSkipThem() {
+        String emailB = newAccount();
+        UUID connectionB = connectGoogle(emailB, null);
+        api.patch("/api/v1/connections/" + connectionB, Caller.service(user), Map.of("autoCreateEvents", false));
+
+        Response response = api.post(backfillPath(connectionB), Caller.service(user), Map.of());
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(202);
+        assertThat(response.json().path("queued").asInt()).isZero();
+        assertThat(response.json().path("skipped").asInt()).isEqualTo(2);
+        JsonNode progress = api.get(backfillPath(connectionB), Caller.service(user)).json();
+        assertThat(progress.path("total").asInt()).isEqualTo(2);
+        assertThat(progress.path("skipped").asInt()).isEqualTo(2);
+        assertThat(pushes(connectionB)).isZero();
+        JsonNode destinations = api.get("/api/v1/appointments/future-1", Caller.service(user)).json().path("destinations");
+        assertThat(destinations.valueStream().filter(d -> d.path("connectionId").asText().equals(connectionB.toString())))
+                .singleElement().satisfies(d -> assertThat(d.path("state").asText()).isEqualTo("SKIPPED"));
+    }
+
+    @Test
     void badRequestsAreProblemsAndQueueNothing() {
         String emailB = newAccount();
         UUID connectionB = connectGoogle(emailB, null);
