@@ -88,6 +88,10 @@ class AppointmentEvent {
         this.updatedAt = now;
     }
 
+    String appointmentId() {
+        return appointmentId;
+    }
+
     UUID connectionId() {
         return connectionId;
     }

@@ -66,6 +66,19 @@ class AppointmentRepository {
                 .params(userId, appointmentId).query(AppointmentRepository::target).list();
     }
 
+    /** The user's confirmed appointments that end after {@code from}, oldest start first. */
+    List<Appointment> confirmedEndingAfter(String userId, Instant from) {
+        return jdbc.sql("SELECT * FROM appointments WHERE user_id = ? AND version > 0 AND status = 'CONFIRMED' AND end_at > ? "
+                        + "ORDER BY start_at, appointment_id")
+                .params(userId, ts(from)).query(this::map).list();
+    }
+
+    /** Where the given appointments stand in one connection's calendar. */
+    List<AppointmentEvent> targetsIn(String userId, UUID connectionId, String[] appointmentIds) {
+        return jdbc.sql("SELECT * FROM appointment_events WHERE user_id = ? AND connection_id = ? AND appointment_id = ANY (?)")
+                .params(userId, connectionId, appointmentIds).query(AppointmentRepository::target).list();
+    }
+
     Optional<AppointmentEvent> target(AppointmentEvent.Key key) {
         return jdbc.sql("SELECT * FROM appointment_events WHERE user_id = ? AND appointment_id = ? AND connection_id = ?")
                 .params(key.userId(), key.appointmentId(), key.connectionId()).query(AppointmentRepository::target).optional();

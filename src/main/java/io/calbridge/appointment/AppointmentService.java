@@ -113,55 +113,72 @@ class AppointmentService {
         return new Tracked(appointment, destinations(owned, targets, jobs));
     }
 
-    /**
-     * Every connection that can take events is a destination, as its settings allow: syncEnabled, autoCreateEvents for
-     * a first write, autoUpdateEvents for later ones. A cancellation always reaches the calendars the event reached.
-     */
+    /** Every connection of the user's is considered as a destination ({@link #decideDestination}). */
     private Tracked queueDestinations(Appointment appointment, Instant now) {
         String userId = appointment.userId();
         String appointmentId = appointment.appointmentId();
-        boolean cancelled = appointment.cancelled();
         List<Connection> owned = connections.list(userId);
         Map<UUID, AppointmentEvent> targets = byConnection(appointments.targets(userId, appointmentId));
         Map<UUID, UUID> jobs = new HashMap<>();
         for (Connection connection : owned) {
-            boolean writable = providers.find(connection.provider()).map(p -> p.descriptor().can(Capability.WRITE_EVENTS)).orElse(false);
-            if (!writable) {
-                continue;
+            UUID job = decideDestination(appointment, connection, targets, now);
+            if (job != null) {
+                jobs.put(connection.id(), job);
             }
-            AppointmentEvent target = targets.get(connection.id());
-            boolean reached = target != null && target.calendarId() != null;
-            String skip = null;
-            if (connection.status() == ConnectionStatus.DISABLED || !connection.settings().syncEnabled()) {
-                skip = "sync is off for this connection";
-            } else if (cancelled && target == null) {
-                skip = "cancelled before it reached this calendar";
-            } else if (!cancelled && !reached && !connection.settings().autoCreateEvents()) {
-                skip = "autoCreateEvents is off for this connection";
-            } else if (!cancelled && reached && !connection.settings().autoUpdateEvents()) {
-                skip = "autoUpdateEvents is off for this connection";
-            }
-            if (skip != null) {
-                if (target != null || !cancelled) {
-                    mark(targets, appointment, connection.id(), AppointmentEvent.SKIPPED, skip, now);
-                }
-                continue;
-            }
-            mark(targets, appointment, connection.id(), AppointmentEvent.PENDING, null, now);
-            jobs.put(connection.id(), queue.requestPush(userId, connection.id(), appointmentId, appointment.version(),
-                    connection.status() == ConnectionStatus.NEEDS_REAUTH));
         }
         if (!jobs.keySet().containsAll(targets.keySet())) {
             // destinations left out this time may still have a job from an earlier change
             queue.pushJobIds(targets.keySet(), appointmentId).forEach(jobs::putIfAbsent);
         }
+        drainAfterCommit();
+        return new Tracked(appointment, destinations(owned, targets, jobs));
+    }
+
+    /**
+     * Decides whether the connection's calendar is a destination of the appointment at its current version, marks it
+     * so (PENDING or SKIPPED, with why, in {@code targets} too) and queues its push; returns the push job, or null when
+     * it is left out. Every connection that can take events is a destination, as its settings allow: syncEnabled,
+     * autoCreateEvents for a first write, autoUpdateEvents for later ones. A cancellation always reaches the calendars
+     * the event reached. A PUT asks this for each of the user's connections, a backfill for one connection and each
+     * appointment it covers. The caller arranges the drain after commit ({@link #drainAfterCommit}).
+     */
+    public UUID decideDestination(Appointment appointment, Connection connection, Map<UUID, AppointmentEvent> targets, Instant now) {
+        boolean writable = providers.find(connection.provider()).map(p -> p.descriptor().can(Capability.WRITE_EVENTS)).orElse(false);
+        if (!writable) {
+            return null;
+        }
+        boolean cancelled = appointment.cancelled();
+        AppointmentEvent target = targets.get(connection.id());
+        boolean reached = target != null && target.calendarId() != null;
+        String skip = null;
+        if (connection.status() == ConnectionStatus.DISABLED || !connection.settings().syncEnabled()) {
+            skip = "sync is off for this connection";
+        } else if (cancelled && target == null) {
+            skip = "cancelled before it reached this calendar";
+        } else if (!cancelled && !reached && !connection.settings().autoCreateEvents()) {
+            skip = "autoCreateEvents is off for this connection";
+        } else if (!cancelled && reached && !connection.settings().autoUpdateEvents()) {
+            skip = "autoUpdateEvents is off for this connection";
+        }
+        if (skip != null) {
+            if (target != null || !cancelled) {
+                mark(targets, appointment, connection.id(), AppointmentEvent.SKIPPED, skip, now);
+            }
+            return null;
+        }
+        mark(targets, appointment, connection.id(), AppointmentEvent.PENDING, null, now);
+        return queue.requestPush(appointment.userId(), connection.id(), appointment.appointmentId(), appointment.version(),
+                connection.status() == ConnectionStatus.NEEDS_REAUTH);
+    }
+
+    /** The drain starts once the transaction that queued pushes commits. */
+    public void drainAfterCommit() {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
                 drainer.nudge();
             }
         });
-        return new Tracked(appointment, destinations(owned, targets, jobs));
     }
 
     private static Map<UUID, AppointmentEvent> byConnection(List<AppointmentEvent> targets) {

@@ -92,8 +92,14 @@ public class ConnectionService {
             return transactions.execute(tx -> {
                 Connection connection = connections.findById(id).filter(c -> c.userId().equals(userId))
                         .orElseThrow(() -> ApiProblem.notFound("connection"));
+                boolean backfillWasOn = connection.settings().syncExistingAppointments();
                 connection.changeSettings(patch.applyTo(connection.settings(), connection.calendars()), clock.instant());
-                return connections.saveAndFlush(connection);
+                Connection saved = connections.saveAndFlush(connection);
+                if (!backfillWasOn && saved.settings().syncExistingAppointments()) {
+                    // turned on: the backlog is queued in this transaction, so the change and its pushes commit together
+                    events.publishEvent(new BackfillWanted(saved.id(), userId));
+                }
+                return saved;
             });
         } catch (OptimisticLockingFailureException changed) {
             throw ApiProblem.conflict("concurrent_update", "the connection changed meanwhile; read it again and retry");
@@ -169,7 +175,8 @@ public class ConnectionService {
             @Size(max = 1000) String eventTitleTemplate,
             @Size(max = 4000) String eventDescriptionTemplate,
             @Size(max = 1024) String writeCalendarId,
-            @Size(max = 200) List<@NotBlank String> readCalendarIds) {
+            @Size(max = 200) List<@NotBlank String> readCalendarIds,
+            Boolean syncExistingAppointments) {
 
         ConnectionSettings applyTo(ConnectionSettings current, List<CalendarInfo> calendars) {
             List<String> problems = new ArrayList<>();
@@ -206,7 +213,8 @@ public class ConnectionService {
                     eventTitleTemplate != null ? eventTitleTemplate : current.eventTitleTemplate(),
                     eventDescriptionTemplate != null ? eventDescriptionTemplate : current.eventDescriptionTemplate(),
                     write,
-                    readCalendarIds != null ? readCalendarIds : current.readCalendarIds());
+                    readCalendarIds != null ? readCalendarIds : current.readCalendarIds(),
+                    syncExistingAppointments != null ? syncExistingAppointments : current.syncExistingAppointments());
         }
 
         private static void checkTemplate(String field, String template, List<String> problems) {

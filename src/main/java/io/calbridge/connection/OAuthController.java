@@ -32,7 +32,8 @@ class OAuthController {
         this.currentUser = currentUser;
     }
 
-    record AuthorizeRequest(String returnUrl) {
+    /** {@code syncExistingAppointments}: the new (or reconnected) connection's setting; absent leaves it as it is (off when new). */
+    record AuthorizeRequest(String returnUrl, Boolean syncExistingAppointments) {
     }
 
     @PostMapping("/api/v1/connections/{provider}/authorize")
@@ -45,7 +46,7 @@ class OAuthController {
     @ApiResponse(responseCode = "409", description = "`provider_not_configured`: the provider has no OAuth client here")
     AuthorizationStart authorize(@PathVariable String provider, @RequestBody(required = false) AuthorizeRequest body) {
         String userId = currentUser.id();
-        return flow.start(userId, provider, body == null ? null : body.returnUrl());
+        return flow.start(userId, provider, body == null ? null : body.returnUrl(), body == null ? null : body.syncExistingAppointments());
     }
 
     @GetMapping("/oauth/{provider}/callback")

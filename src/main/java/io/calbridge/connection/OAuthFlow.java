@@ -73,7 +73,8 @@ class OAuthFlow {
         }
     }
 
-    AuthorizationStart start(String userId, String providerId, String returnUrl) {
+    /** {@code syncExistingAppointments}: the connection's setting to apply when it is stored; null leaves it as it is. */
+    AuthorizationStart start(String userId, String providerId, String returnUrl, Boolean syncExistingAppointments) {
         OAuthClient client = clients.settings(providerId);
         if (returnUrl != null && !returnUrls.isAllowed(returnUrl)) {
             throw ApiProblem.badRequest("return_url_not_allowed",
@@ -81,7 +82,7 @@ class OAuthFlow {
         }
         String state = randomToken(32);
         String verifier = client.pkce() ? randomToken(48) : null;
-        Instant expiresAt = states.save(state, userId, providerId, returnUrl, verifier);
+        Instant expiresAt = states.save(state, userId, providerId, returnUrl, verifier, syncExistingAppointments);
         return new AuthorizationStart(authorizationRequest(clients.registration(providerId), client, state, verifier)
                 .getAuthorizationRequestUri(), expiresAt);
     }
@@ -143,8 +144,18 @@ class OAuthFlow {
             return new Outcome(null, "account_lookup_failed", "the provider did not say which account this is", back,
                     HttpStatus.BAD_GATEWAY);
         }
-        UUID connectionId = store(pending.userId(), providerId, new Account(account.accountId(), account.email(), calendars), response);
+        Connection stored = store(pending.userId(), providerId, new Account(account.accountId(), account.email(), calendars), response,
+                pending.syncExistingAppointments());
+        UUID connectionId = stored.id();
         events.publishEvent(new ConnectionConnected(connectionId, pending.userId(), providerId));
+        if (stored.settings().syncExistingAppointments()) {
+            try {
+                events.publishEvent(new BackfillWanted(connectionId, pending.userId()));
+            } catch (RuntimeException e) {
+                // the connection stands; the backlog can still be asked for (POST …/backfill)
+                log.warn("backfill of new connection {} failed: {}", connectionId, e.toString());
+            }
+        }
         return new Outcome(connectionId, null, null, back, HttpStatus.OK);
     }
 
@@ -160,35 +171,47 @@ class OAuthFlow {
         }
     }
 
-    /** New account: a new connection. Known account: the same connection, reconnected. */
-    private UUID store(String userId, String providerId, Account account, OAuth2AccessTokenResponse response) {
+    /**
+     * New account: a new connection. Known account: the same connection, reconnected, its settings kept but for
+     * {@code syncExistingAppointments} where the authorize request named it.
+     */
+    private Connection store(String userId, String providerId, Account account, OAuth2AccessTokenResponse response,
+            Boolean syncExisting) {
         try {
-            return transactions.execute(tx -> upsert(userId, providerId, account, response));
+            return transactions.execute(tx -> upsert(userId, providerId, account, response, syncExisting));
         } catch (DataIntegrityViolationException raced) {
             // another callback for the same account inserted first: update that one
-            return transactions.execute(tx -> upsert(userId, providerId, account, response));
+            return transactions.execute(tx -> upsert(userId, providerId, account, response, syncExisting));
         }
     }
 
-    private UUID upsert(String userId, String providerId, Account account, OAuth2AccessTokenResponse response) {
+    private Connection upsert(String userId, String providerId, Account account, OAuth2AccessTokenResponse response,
+            Boolean syncExisting) {
         Instant now = clock.instant();
         Connection existing = connections.findByUserIdAndProviderAndAccountId(userId, providerId, account.accountId()).orElse(null);
         if (existing != null) {
             ConnectionStatus before = existing.status();
             existing.reconnect(account, tokens.encrypt(existing.id(), response), now);
+            if (syncExisting != null) {
+                existing.changeSettings(existing.settings().withSyncExistingAppointments(syncExisting), now);
+            }
             if (before != ConnectionStatus.ACTIVE) {
                 // told in this transaction, so it commits with the reconnect; reconnecting an ACTIVE one changes nothing to tell
                 events.publishEvent(new ConnectionStatusChanged(existing.id(), userId, providerId, account.email(),
                         ConnectionStatusChanged.Change.RESTORED, ConnectionStatus.ACTIVE.name(), "reconnected (was " + before + ")"));
             }
-            return existing.id();
+            return existing;
         }
         UUID id = UUID.randomUUID();
+        Connection created = new Connection(id, userId, providerId, account, tokens.encrypt(id, response), now);
+        if (syncExisting != null) {
+            created.changeSettings(created.settings().withSyncExistingAppointments(syncExisting), now);
+        }
         // flushed at once: a second callback that inserted the same account first fails here, as a DataIntegrityViolation
-        connections.saveAndFlush(new Connection(id, userId, providerId, account, tokens.encrypt(id, response), now));
+        Connection saved = connections.saveAndFlush(created);
         events.publishEvent(new ConnectionStatusChanged(id, userId, providerId, account.email(), ConnectionStatusChanged.Change.CONNECTED,
                 ConnectionStatus.ACTIVE.name(), null));
-        return id;
+        return saved;
     }
 
     private static OAuth2AuthorizationRequest authorizationRequest(ClientRegistration registration, OAuthClient client,

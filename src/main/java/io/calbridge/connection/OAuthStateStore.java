@@ -33,14 +33,15 @@ class OAuthStateStore implements SecretsOwner {
     }
 
     /** Stores a new pending authorization under {@code state}; returns when it expires. */
-    Instant save(String state, String userId, String provider, String returnUrl, String pkceVerifier) {
+    Instant save(String state, String userId, String provider, String returnUrl, String pkceVerifier, Boolean syncExistingAppointments) {
         String hash = hash(state);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(LIFETIME);
         jdbc.sql("""
-                INSERT INTO oauth_states (state_hash, user_id, provider, return_url, pkce_verifier_enc, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""")
-                .params(hash, userId, provider, returnUrl, cipher.encrypt(pkceVerifier, context(hash)),
+                INSERT INTO oauth_states (state_hash, user_id, provider, return_url, pkce_verifier_enc, sync_existing_appointments,
+                    created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(hash, userId, provider, returnUrl, cipher.encrypt(pkceVerifier, context(hash)), syncExistingAppointments,
                         Timestamp.from(now), Timestamp.from(expiresAt))
                 .update();
         return expiresAt;
@@ -50,11 +51,11 @@ class OAuthStateStore implements SecretsOwner {
     Optional<PendingAuthorization> consume(String state) {
         String hash = hash(state);
         return jdbc.sql("DELETE FROM oauth_states WHERE state_hash = ? "
-                        + "RETURNING user_id, provider, return_url, pkce_verifier_enc, expires_at")
+                        + "RETURNING user_id, provider, return_url, pkce_verifier_enc, sync_existing_appointments, expires_at")
                 .param(hash)
                 .query((rs, row) -> new PendingAuthorization(rs.getString("user_id"), rs.getString("provider"),
                         rs.getString("return_url"), cipher.decrypt(rs.getBytes("pkce_verifier_enc"), context(hash)),
-                        rs.getTimestamp("expires_at").toInstant()))
+                        rs.getObject("sync_existing_appointments", Boolean.class), rs.getTimestamp("expires_at").toInstant()))
                 .optional();
     }
 
@@ -88,7 +89,9 @@ class OAuthStateStore implements SecretsOwner {
         return Hashes.sha256Hex(state);
     }
 
-    record PendingAuthorization(String userId, String provider, String returnUrl, String pkceVerifier, Instant expiresAt) {
+    /** {@code syncExistingAppointments}: the connection's setting as the authorize request named it; null when it did not. */
+    record PendingAuthorization(String userId, String provider, String returnUrl, String pkceVerifier,
+            Boolean syncExistingAppointments, Instant expiresAt) {
 
         @Override
         public String toString() {

@@ -61,7 +61,7 @@ class ConnectionPersistenceTest extends ApiTest {
         assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
         assertThat(connections.findById(id).orElseThrow().version()).isGreaterThan(stale.version());
 
-        ConnectionSettings older = new ConnectionSettings(true, true, true, true, "Older {{title}}", null, null, List.of());
+        ConnectionSettings older = new ConnectionSettings(true, true, true, true, "Older {{title}}", null, null, List.of(), false);
         assertThatThrownBy(() -> transactions.executeWithoutResult(tx -> {
             stale.changeSettings(older, stale.updatedAt());
             connections.save(stale);
