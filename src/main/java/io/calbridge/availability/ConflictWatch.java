@@ -56,9 +56,16 @@ class ConflictWatch {
     void calendarEventsChanged(CalendarEventsChanged changed) {
         Set<String> touched = new HashSet<>(changed.created());
         touched.addAll(changed.updated());
-        List<Found> found = touched.isEmpty() ? List.of() : clashes(changed, touched);
-        touched.addAll(changed.deleted());
-        forgetResolved(changed, touched, found);
+        // events calbridge pushed for appointments are never a clash, so never told: a page of them costs one query
+        List<StoredEvent> stored = touched.isEmpty() ? List.of() : store.byIds(changed.connectionId(), changed.calendarId(), touched)
+                .stream().filter(e -> e.appointmentId() == null).toList();
+        Set<String> candidates = new HashSet<>(changed.deleted());
+        stored.forEach(e -> candidates.add(e.externalId()));
+        if (candidates.isEmpty()) {
+            return;
+        }
+        List<Found> found = clashes(changed, stored, candidates);
+        forgetResolved(changed, candidates, found);
         Map<String, List<Found>> fresh = new LinkedHashMap<>();
         for (Found clash : found) {
             if (remember(changed, clash)) {
@@ -74,13 +81,12 @@ class ConflictWatch {
     }
 
     /** The page's busy events from now on that overlap the user's confirmed appointments. */
-    private List<Found> clashes(CalendarEventsChanged changed, Set<String> touched) {
+    private List<Found> clashes(CalendarEventsChanged changed, List<StoredEvent> stored, Set<String> candidates) {
         Instant now = clock.instant();
-        if (!changed.windowEnd().isAfter(now)) {
+        if (stored.isEmpty() || !changed.windowEnd().isAfter(now)) {
             return List.of();
         }
-        List<StoredEvent> busy = query.within(store.byIds(changed.connectionId(), changed.calendarId(), touched), now, changed.windowEnd())
-                .stream().filter(e -> e.busy() && e.appointmentId() == null).toList();
+        List<StoredEvent> busy = query.within(stored, now, changed.windowEnd()).stream().filter(StoredEvent::busy).toList();
         if (busy.isEmpty()) {
             return List.of();
         }
@@ -91,7 +97,7 @@ class ConflictWatch {
             for (StoredEvent event : busy) {
                 if (event.start().isBefore(appointment.end()) && event.end().isAfter(appointment.start())) {
                     // an occurrence of a series is remembered under its master, the row the page changes
-                    String series = touched.contains(event.externalId()) || event.recurringEventId() == null ? event.externalId()
+                    String series = candidates.contains(event.externalId()) || event.recurringEventId() == null ? event.externalId()
                             : event.recurringEventId();
                     found.add(new Found(appointment, series, new Clash(event.externalId(), event.start(), event.end())));
                 }
