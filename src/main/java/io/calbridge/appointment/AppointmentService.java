@@ -82,8 +82,7 @@ class AppointmentService {
             return track(appointments.find(userId, appointmentId).orElseThrow());
         }
         Tracked tracked = queueDestinations(changed.get(), now);
-        // the user's busy time changed: cached availability must see it. Last, as it holds a row lock that other
-        // changes of the user may need until the transaction ends
+        // the user's busy time changed: cached availability must see it (raised as the transaction commits)
         stamps.bump(userId);
         return tracked;
     }
