@@ -1,5 +1,8 @@
 package io.calbridge.provider.calendly;
 
+import static io.calbridge.provider.SettingValues.blankToNull;
+import static io.calbridge.provider.SettingValues.orDefault;
+
 import java.time.Duration;
 import org.hibernate.validator.constraints.URL;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -73,14 +76,5 @@ public record CalendlySettings(
     public String toString() {
         return "CalendlySettings[clientId=" + clientId + ", apiBaseUrl=" + apiBaseUrl + ", authUri=" + authUri + ", sandbox=" + sandbox
                 + ", webhookSigningKey=" + (webhookSigningKey == null ? "unset" : "set") + "]";
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    private static String orDefault(String value, String fallback) {
-        String given = blankToNull(value);
-        return given == null ? fallback : given;
     }
 }

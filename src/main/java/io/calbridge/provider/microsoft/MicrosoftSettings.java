@@ -1,5 +1,8 @@
 package io.calbridge.provider.microsoft;
 
+import static io.calbridge.provider.SettingValues.blankToNull;
+import static io.calbridge.provider.SettingValues.orDefault;
+
 import java.net.URI;
 import java.time.Duration;
 import org.hibernate.validator.constraints.URL;
@@ -103,14 +106,5 @@ public record MicrosoftSettings(
     public String toString() {
         return "MicrosoftSettings[clientId=" + clientId + ", tenantId=" + tenantId + ", graphBaseUrl=" + graphBaseUrl + ", authUri="
                 + authUri + ", sandbox=" + sandbox + "]";
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    private static String orDefault(String value, String fallback) {
-        String given = blankToNull(value);
-        return given == null ? fallback : given;
     }
 }
