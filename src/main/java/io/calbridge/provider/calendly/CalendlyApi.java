@@ -42,9 +42,14 @@ final class CalendlyApi {
         this.rest = RestClient.builder().requestFactory(factory).build();
     }
 
-    /** {@code path} under the API root with {@code query} (values encoded; null values left out). */
+    /** {@code path} under the API root with {@code query}. */
     String url(String path, Map<String, String> query) {
-        StringBuilder url = new StringBuilder(settings.apiBaseUrl()).append(path);
+        return withQuery(settings.apiBaseUrl() + path, query);
+    }
+
+    /** A Calendly URI (a resource's own, or one under the root) with {@code query} (values encoded; null values left out). */
+    static String withQuery(String uri, Map<String, String> query) {
+        StringBuilder url = new StringBuilder(uri);
         char separator = '?';
         for (Map.Entry<String, String> parameter : query.entrySet()) {
             if (parameter.getValue() != null) {

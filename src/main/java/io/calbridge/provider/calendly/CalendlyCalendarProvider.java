@@ -169,21 +169,19 @@ public class CalendlyCalendarProvider implements CalendarProvider {
         query.put("max_start_time", to.toString());
         query.put("sort", "start_time:asc");
         query.put("count", String.valueOf(LIST_PAGE));
-        return collect(accessToken, "/scheduled_events", query);
+        return collect(accessToken, api.url("/scheduled_events", Map.of()), query);
     }
 
     private List<JsonNode> invitees(String accessToken, String eventUri) {
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("count", String.valueOf(LIST_PAGE));
-        return collect(accessToken, eventUri.substring(api.url("", Map.of()).length()) + "/invitees", query);
+        return collect(accessToken, eventUri + "/invitees", Map.of("count", String.valueOf(LIST_PAGE)));
     }
 
-    /** Every item of a paged collection, following {@code next_page_token}. */
-    private List<JsonNode> collect(String accessToken, String path, Map<String, String> query) {
+    /** Every item of the paged collection at {@code uri}, following {@code next_page_token}. */
+    private List<JsonNode> collect(String accessToken, String uri, Map<String, String> query) {
         List<JsonNode> items = new ArrayList<>();
         Map<String, String> page = new LinkedHashMap<>(query);
         while (true) {
-            JsonNode answer = api.get(accessToken, api.url(path, page));
+            JsonNode answer = api.get(accessToken, CalendlyApi.withQuery(uri, page));
             answer.path("collection").forEach(items::add);
             String next = answer.path("pagination").path("next_page_token").asString(null);
             if (next == null || next.isBlank()) {
@@ -220,7 +218,7 @@ public class CalendlyCalendarProvider implements CalendarProvider {
             for (Instant start = from; start.isBefore(to); start = start.plus(BUSY_TIMES_SPAN)) {
                 Instant end = start.plus(BUSY_TIMES_SPAN).isBefore(to) ? start.plus(BUSY_TIMES_SPAN) : to;
                 JsonNode answer = api.get(accessToken, api.url("/user_busy_times",
-                        orderedMap("user", userUri, "start_time", start.toString(), "end_time", end.toString())));
+                        Map.of("user", userUri, "start_time", start.toString(), "end_time", end.toString())));
                 for (JsonNode time : answer.path("collection")) {
                     busy.add(new BusyInterval(userUri, Instant.parse(time.path("start_time").asString()),
                             Instant.parse(time.path("end_time").asString())));
@@ -299,13 +297,5 @@ public class CalendlyCalendarProvider implements CalendarProvider {
         byte[] value = new byte[bytes];
         random.nextBytes(value);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
-    }
-
-    private static Map<String, String> orderedMap(String... keysAndValues) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
     }
 }
