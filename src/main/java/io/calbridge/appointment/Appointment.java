@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** An appointment as stored: {@code version} rises with every real change. */
-record Appointment(String userId, String appointmentId, long version, String title, String description, String location,
+public record Appointment(String userId, String appointmentId, long version, String title, String description, String location,
         Instant start, Instant end, String timeZone, List<Attendee> attendees, String conference, String status,
         Instant createdAt, Instant updatedAt) {
 

@@ -9,7 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /** The body of {@code PUT /api/v1/appointments/{id}}: the appointment as the app has it now. */
-record AppointmentRequest(
+public record AppointmentRequest(
         @NotBlank @Size(max = 500) String title,
         @Size(max = 8000) String description,
         @Size(max = 1000) String location,
@@ -20,10 +20,10 @@ record AppointmentRequest(
         Conference conference,
         Status status) {
 
-    enum Conference { NONE, AUTO }
+    public enum Conference { NONE, AUTO }
 
-    enum Status { CONFIRMED, CANCELLED }
+    public enum Status { CONFIRMED, CANCELLED }
 
-    record Attendee(@Size(max = 200) String name, @NotBlank @Email @Size(max = 320) String email) {
+    public record Attendee(@Size(max = 200) String name, @NotBlank @Email @Size(max = 320) String email) {
     }
 }

@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * commit in one transaction, so an accepted change is never lost; the drain starts right after the commit.
  */
 @Service
-class AppointmentService {
+public class AppointmentService {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~:@-]{1,255}");
     private static final Duration LONGEST = Duration.ofDays(31);
@@ -68,7 +68,7 @@ class AppointmentService {
     }
 
     /** An appointment and where it stands in each destination calendar. */
-    record Tracked(Appointment appointment, List<Destination> destinations) {
+    public record Tracked(Appointment appointment, List<Destination> destinations) {
     }
 
     /** Creates or updates; the same content again changes nothing and queues nothing. */

@@ -6,13 +6,9 @@ import io.calbridge.availability.AvailabilityResponses.Conflicts;
 import io.calbridge.availability.AvailabilityResponses.Slots;
 import io.calbridge.platform.security.CurrentUser;
 import io.calbridge.platform.web.ApiExamples;
-import io.calbridge.platform.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.List;
-import java.util.Optional;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -27,11 +23,13 @@ class AvailabilityController {
     private final AvailabilityService availability;
     private final ConflictService conflicts;
     private final CurrentUser currentUser;
+    private final UserScope userScope;
 
-    AvailabilityController(AvailabilityService availability, ConflictService conflicts, CurrentUser currentUser) {
+    AvailabilityController(AvailabilityService availability, ConflictService conflicts, CurrentUser currentUser, UserScope userScope) {
         this.availability = availability;
         this.conflicts = conflicts;
         this.currentUser = currentUser;
+        this.userScope = userScope;
     }
 
     @PostMapping
@@ -55,7 +53,7 @@ class AvailabilityController {
             + "`invalid_date_overrides`, `invalid_user_ids`, `too_many_users`, `invalid_preferences`")
     @ApiResponse(responseCode = "403", description = "`forbidden_user_ids`: an end user named someone else in userIds")
     Slots slots(@RequestBody SlotsRequest request) {
-        return availability.slots(users(request.userIds()), request);
+        return availability.slots(userScope.of(request.userIds()), request);
     }
 
     @PostMapping("/conflicts")
@@ -71,25 +69,6 @@ class AvailabilityController {
             + "`invalid_date_overrides`, `invalid_user_ids`, `too_many_users`, `invalid_alternatives`")
     @ApiResponse(responseCode = "403", description = "`forbidden_user_ids`: an end user named someone else in userIds")
     Conflicts conflicts(@RequestBody ConflictsRequest request) {
-        return conflicts.check(users(request.userIds()), currentUser.idIfNamed(), request);
-    }
-
-    /**
-     * Whose time the request is about. Without userIds: the caller (a service names the user in X-User-Id). A service
-     * (API key) or an admin may name anyone; an end user only themselves, as everywhere else in the API.
-     */
-    private List<String> users(List<String> requested) {
-        List<String> userIds = RequestRules.userIds(requested);
-        if (userIds == null) {
-            return List.of(currentUser.id());
-        }
-        if (!currentUser.mayActForOthers()) {
-            Optional<String> self = currentUser.idIfNamed();
-            if (userIds.stream().anyMatch(id -> !Optional.of(id).equals(self))) {
-                throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden_user_ids",
-                        "only services and admins may ask about other users; leave userIds out to ask about yourself");
-            }
-        }
-        return userIds;
+        return conflicts.check(userScope.of(request.userIds()), currentUser.idIfNamed(), request);
     }
 }

@@ -158,6 +158,23 @@ public class AvailabilityService {
         return scored.stream().map(Scored::slot).toList();
     }
 
+    /**
+     * Whether [start, end) leaves every user free, with the buffers kept around their busy items, as the store has it
+     * now rather than the cache: a booking asks this under its users' locks, so it sees every booking committed before.
+     */
+    public boolean freeInStore(List<String> userIds, Instant start, Instant end, Duration bufferBefore, Duration bufferAfter,
+            ZoneId zone) {
+        long[] slot = {start.getEpochSecond()};
+        long duration = end.getEpochSecond() - start.getEpochSecond();
+        for (String userId : userIds) {
+            BusyTimeline timeline = busy.fromStore(userId, start.minus(bufferAfter), end.plus(bufferBefore), zone);
+            if (!SlotFinder.free(slot, duration, timeline, bufferBefore.toSeconds(), bufferAfter.toSeconds())[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static Slot slot(long start, long duration, ZoneId zone, List<String> userIds) {
         return new Slot(format(start, zone), format(start + duration, zone), userIds);
     }

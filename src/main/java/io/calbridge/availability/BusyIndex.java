@@ -136,6 +136,11 @@ class BusyIndex {
         return new UserBusyTime(stamp, from, to, timed.build(), days);
     }
 
+    /** The user's busy time over at least [from, to), read from the store now, past the cache. */
+    BusyTimeline fromStore(String userId, Instant from, Instant to, ZoneId zone) {
+        return load(userId, 0, from.getEpochSecond() - FLOATING_MARGIN, to.getEpochSecond() + FLOATING_MARGIN).in(zone);
+    }
+
     private static long ceilSeconds(Instant instant) {
         return instant.getNano() == 0 ? instant.getEpochSecond() : instant.getEpochSecond() + 1;
     }

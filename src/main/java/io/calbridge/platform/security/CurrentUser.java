@@ -46,6 +46,12 @@ public class CurrentUser {
         return Optional.of(id());
     }
 
+    /** Who is calling, whoever they act for: "service" for an API key, "user:" and the subject for an end user. */
+    public String caller() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth instanceof ApiKeyAuthentication ? "service" : "user:" + id();
+    }
+
     /** Whether the caller may ask about other users: a service (API key) or an end user with the admin role. */
     public boolean mayActForOthers() {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
