@@ -6,6 +6,7 @@ import io.calbridge.availability.AvailabilityResponses.Slot;
 import io.calbridge.testing.Api.Caller;
 import io.calbridge.testing.Api.Response;
 import io.calbridge.testing.ApiTest;
+import io.calbridge.testing.MeetingBookings;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -17,9 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -128,7 +126,7 @@ class MeetingsApiTest extends ApiTest {
         String user = uniqueUser();
         Map<String, Object> body = meeting(List.of(user), TUESDAY, 30);
         Caller caller = Caller.serviceWithoutUser().with("Idempotency-Key", "retry-" + UUID.randomUUID());
-        List<Response> answers = inParallel(8, i -> api.post("/api/v1/meetings", caller, body));
+        List<Response> answers = MeetingBookings.inParallel(8, i -> api.post("/api/v1/meetings", caller, body));
 
         assertThat(answers).extracting(Response::status).containsOnly(200, 201).containsOnlyOnce(201);
         assertThat(answers.stream().map(r -> r.json().path("meetingId").asText()).distinct()).hasSize(1);
@@ -138,27 +136,14 @@ class MeetingsApiTest extends ApiTest {
     @Test
     void concurrentBookingsThatShareUsersNeverGetOverlappingTimes() throws Exception {
         List<String> users = List.of(uniqueUser(), uniqueUser(), uniqueUser(), uniqueUser());
-        // each request takes two of four users, so every pair of requests may share one
-        List<Response> answers = inParallel(20, i -> book(meeting(List.of(users.get(i % 4), users.get((i + 1 + i / 4) % 4)), TUESDAY, 45)));
+        List<Response> answers = MeetingBookings.inParallel(20,
+                i -> book(meeting(MeetingBookings.pair(users, i), TUESDAY, MeetingBookings.MINUTES)));
 
-        List<JsonNode> booked = new ArrayList<>();
-        for (Response answer : answers) {
-            assertThat(answer.status()).as(answer.toString()).isIn(201, 409);
-            if (answer.status() == 201) {
-                booked.add(answer.json());
-            }
-        }
-        assertThat(booked).as("a day of 09-17 holds ten 45-minute meetings per user").hasSizeGreaterThanOrEqualTo(15);
+        List<JsonNode> booked = MeetingBookings.checkBurst(users, answers, TUESDAY, BERLIN);
+
+        assertThat(booked).as("ten requests per user, eight meetings fit a day").hasSizeBetween(8, 16);
         for (String user : users) {
-            List<JsonNode> theirs = booked.stream().filter(b -> b.path("userIds").valueStream().anyMatch(u -> u.asText().equals(user)))
-                    .toList();
-            for (int a = 0; a < theirs.size(); a++) {
-                for (int b = a + 1; b < theirs.size(); b++) {
-                    assertThat(overlaps(theirs.get(a), theirs.get(b))).as(user + ": " + times(theirs.get(a)) + " and " + times(theirs.get(b)))
-                            .isFalse();
-                }
-            }
-            assertThat(meetingRows(user)).isEqualTo(theirs.size());
+            assertThat(meetingRows(user)).as("an appointment per booking").isEqualTo(MeetingBookings.of(user, booked).size());
         }
     }
 
@@ -242,33 +227,11 @@ class MeetingsApiTest extends ApiTest {
                 && OffsetDateTime.parse(b.path("start").asText()).isBefore(OffsetDateTime.parse(a.path("end").asText()));
     }
 
-    private static String times(JsonNode booking) {
-        return booking.path("start").asText() + "/" + booking.path("end").asText();
-    }
-
     static String at(String time) {
         return TUESDAY.atTime(java.time.LocalTime.parse(time)).atZone(BERLIN).toOffsetDateTime().toString();
     }
 
     private static String json(Object body) {
         return io.calbridge.testing.Api.JSON.writeValueAsString(body);
-    }
-
-    private static List<Response> inParallel(int count, java.util.function.IntFunction<Response> request) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        try {
-            List<Future<Response>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = i;
-                futures.add(pool.submit(() -> request.apply(n)));
-            }
-            List<Response> answers = new ArrayList<>();
-            for (Future<Response> future : futures) {
-                answers.add(future.get());
-            }
-            return answers;
-        } finally {
-            pool.shutdown();
-        }
     }
 }
