@@ -1,4 +1,4 @@
-package io.calbridge.meeting;
+package io.calbridge.scheduling;
 
 import io.calbridge.appointment.Destination;
 import io.calbridge.availability.AvailabilityResponses.Reason;

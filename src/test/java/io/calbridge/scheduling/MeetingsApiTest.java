@@ -1,4 +1,4 @@
-package io.calbridge.meeting;
+package io.calbridge.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.calbridge.meeting;
+package io.calbridge.scheduling;
 
 import io.calbridge.appointment.AppointmentRequest;
 import io.calbridge.appointment.AppointmentService;
@@ -6,7 +6,7 @@ import io.calbridge.availability.AvailabilityRequests.Mode;
 import io.calbridge.availability.AvailabilityRequests.SlotsRequest;
 import io.calbridge.availability.AvailabilityResponses.Slot;
 import io.calbridge.availability.AvailabilityService;
-import io.calbridge.meeting.MeetingAnswer.BookedAppointment;
+import io.calbridge.scheduling.MeetingAnswer.BookedAppointment;
 import io.calbridge.platform.crypto.Hashes;
 import io.calbridge.platform.web.ApiProblem;
 import java.time.Clock;

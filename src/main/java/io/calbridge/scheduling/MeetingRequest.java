@@ -1,4 +1,4 @@
-package io.calbridge.meeting;
+package io.calbridge.scheduling;
 
 import io.calbridge.appointment.AppointmentRequest;
 import io.calbridge.availability.AvailabilityRequests.HoursRange;

@@ -1,4 +1,4 @@
-package io.calbridge.meeting;
+package io.calbridge.scheduling;
 
 import io.calbridge.availability.UserScope;
 import io.calbridge.platform.security.CurrentUser;

@@ -1,4 +1,4 @@
-package io.calbridge.meeting;
+package io.calbridge.scheduling;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
