@@ -12,6 +12,8 @@ CREATE TABLE meetings (
     start_at        timestamptz,
     end_at          timestamptz,
     answer          jsonb,
+    -- the organizer's (the first user's) video meeting link, once their calendar made one; shared with the others
+    meeting_url     text,
     created_at      timestamptz   NOT NULL
 );
 

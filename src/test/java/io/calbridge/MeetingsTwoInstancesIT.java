@@ -32,7 +32,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Twenty meeting requests at once, half to each of two calbridge processes on one database, each for two of four
  * users (three on Google, one on Outlook) who share a single working day: no user gets overlapping meetings, and every
- * booked meeting is in each of its users' calendars exactly once, at its time. A retry with the same Idempotency-Key on
+ * booked meeting is in each of its users' calendars exactly once, at its time, with the organizer's one video link. A retry with the same Idempotency-Key on
  * the other instance answers the same meeting.
  */
 class MeetingsTwoInstancesIT {
@@ -111,6 +111,18 @@ class MeetingsTwoInstancesIT {
                         assertThat(event.end()).as(event.title()).isEqualTo(MeetingBookings.end(meeting).toInstant());
                     }
                 }
+                // one video link per meeting: the organizer's calendar made it, the others' events carry it
+                for (JsonNode meeting : booked) {
+                    String title = title(answers, meeting);
+                    List<String> participants = meeting.path("userIds").valueStream().map(JsonNode::asText).toList();
+                    String link = eventTitled(calendars.get(participants.get(0)), title).meetingUrl();
+                    assertThat(link).as(title + ": the organizer's event has a link").isNotBlank();
+                    for (String other : participants.subList(1, participants.size())) {
+                        Await.until(title + ": " + other + "'s event carries the organizer's link", Duration.ofSeconds(60),
+                                () -> eventTitled(calendars.get(other), title).json().contains(link));
+                        assertThat(eventTitled(calendars.get(other), title).meetingUrl()).as("no second link").isNull();
+                    }
+                }
             }
         }
     }
@@ -123,7 +135,13 @@ class MeetingsTwoInstancesIT {
         body.put("durationMinutes", MeetingBookings.MINUTES);
         body.put("timeZone", "Europe/Berlin");
         body.put("title", title);
+        body.put("conference", "AUTO");
         return body;
+    }
+
+    private static CalendarView.PushedEvent eventTitled(CalendarView calendar, String title) {
+        return calendar.liveEvents().stream().filter(e -> title.equals(e.title())).findFirst()
+                .orElseThrow(() -> new AssertionError("no event '" + title + "' on " + calendar.name()));
     }
 
     /** The title the meeting was asked with: its request's index is where its answer stands. */

@@ -20,6 +20,14 @@ public record AppointmentRequest(
         Conference conference,
         Status status) {
 
+    public AppointmentRequest withStatus(Status newStatus) {
+        return new AppointmentRequest(title, description, location, start, end, timeZone, attendees, conference, newStatus);
+    }
+
+    public AppointmentRequest withDescription(String newDescription) {
+        return new AppointmentRequest(title, newDescription, location, start, end, timeZone, attendees, conference, status);
+    }
+
     public enum Conference { NONE, AUTO }
 
     public enum Status { CONFIRMED, CANCELLED }

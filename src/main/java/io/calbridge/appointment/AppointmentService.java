@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -90,13 +91,19 @@ public class AppointmentService {
     /** Cancels: its events are removed from the calendars they reached. */
     @Transactional
     public Tracked cancel(String userId, String appointmentId) {
+        return amend(userId, appointmentId, request -> request.withStatus(AppointmentRequest.Status.CANCELLED));
+    }
+
+    /** Changes a stored appointment as {@code change} says, like a PUT of the changed body. */
+    @Transactional
+    public Tracked amend(String userId, String appointmentId, UnaryOperator<AppointmentRequest> change) {
         Appointment existing = get(userId, appointmentId).appointment();
-        AppointmentRequest cancelled = new AppointmentRequest(existing.title(), existing.description(), existing.location(),
-                existing.start().atZone(ZoneId.of(existing.timeZone())).toOffsetDateTime(),
-                existing.end().atZone(ZoneId.of(existing.timeZone())).toOffsetDateTime(), existing.timeZone(),
+        ZoneId zone = ZoneId.of(existing.timeZone());
+        AppointmentRequest current = new AppointmentRequest(existing.title(), existing.description(), existing.location(),
+                existing.start().atZone(zone).toOffsetDateTime(), existing.end().atZone(zone).toOffsetDateTime(), existing.timeZone(),
                 existing.attendees().stream().map(a -> new AppointmentRequest.Attendee(a.name(), a.email())).toList(),
-                AppointmentRequest.Conference.valueOf(existing.conference()), AppointmentRequest.Status.CANCELLED);
-        return upsert(userId, appointmentId, cancelled);
+                AppointmentRequest.Conference.valueOf(existing.conference()), AppointmentRequest.Status.valueOf(existing.status()));
+        return upsert(userId, appointmentId, change.apply(current));
     }
 
     Tracked get(String userId, String appointmentId) {

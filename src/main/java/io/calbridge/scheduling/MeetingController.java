@@ -42,8 +42,9 @@ class MeetingController {
     @Operation(summary = "Book the best free time of all userIds in [from, to): an appointment for each", description = """
             The candidates are those of POST /api/v1/availability with rank: true and mode ALL (same fields, same formula). \
             The best one that is still free when the users' booking locks are held is booked: an appointment for each user, \
-            id "meeting-" + meetingId, in one transaction; their calendars receive it through the queue, with a Meet or \
-            Teams link when conference is AUTO. Two bookings that share a user never get overlapping times, on any \
+            id "meeting-" + meetingId, in one transaction; their calendars receive it through the queue. With conference \
+            AUTO the organizer's (the first user's) calendar makes the Meet or Teams link, which is then added to the \
+            others' events ("Join: <link>" in the description): one link per meeting. Two bookings that share a user never get overlapping times, on any \
             instance. With an Idempotency-Key (1-255 visible ASCII characters, the caller's own), a retry answers the first \
             booking again (200, Idempotent-Replayed: true) and the same key with another body is refused.""")
     @ApiExamples(request = "meeting-request", response = "meeting-response")

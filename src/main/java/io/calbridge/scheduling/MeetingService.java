@@ -99,11 +99,12 @@ class MeetingService {
                         : "every free time found was booked meanwhile; ask again");
             }
             Slot slot = ranked.get(chosen);
-            String appointmentId = "meeting-" + meetingId;
-            AppointmentRequest appointment = appointment(request, slot);
+            String appointmentId = MeetingLinks.APPOINTMENT_PREFIX + meetingId;
             List<BookedAppointment> booked = new ArrayList<>();
             for (String userId : userIds) {
-                AppointmentService.Tracked tracked = appointments.upsert(userId, appointmentId, appointment);
+                // only the organizer's calendar makes a video link; MeetingLinks hands it to the others
+                boolean organizer = userId.equals(userIds.get(0));
+                AppointmentService.Tracked tracked = appointments.upsert(userId, appointmentId, appointment(request, slot, organizer));
                 booked.add(new BookedAppointment(userId, appointmentId, tracked.appointment().version(), tracked.destinations()));
             }
             MeetingAnswer answer = new MeetingAnswer(meetingId, userIds, slot.start(), slot.end(), request.timeZone(), slot.score(),
@@ -144,9 +145,10 @@ class MeetingService {
                 false, true, r.preferences());
     }
 
-    private static AppointmentRequest appointment(MeetingRequest r, Slot slot) {
+    private static AppointmentRequest appointment(MeetingRequest r, Slot slot, boolean organizer) {
         return new AppointmentRequest(r.title(), r.description(), r.location(), OffsetDateTime.parse(slot.start()),
-                OffsetDateTime.parse(slot.end()), r.timeZone(), r.attendees(), r.conference(), AppointmentRequest.Status.CONFIRMED);
+                OffsetDateTime.parse(slot.end()), r.timeZone(), r.attendees(), organizer ? r.conference() : AppointmentRequest.Conference.NONE,
+                AppointmentRequest.Status.CONFIRMED);
     }
 
     private static int alternatives(Integer requested) {

@@ -51,6 +51,26 @@ class Meetings {
     }
 
     /**
+     * Records the organizer's meeting link, the first one only; answers the other users of the meeting, or nothing
+     * when {@code userId} is not its organizer or the meeting has its link already.
+     */
+    List<String> firstLinkOfOrganizer(UUID meetingId, String userId, String meetingUrl) {
+        return jdbc.sql("UPDATE meetings SET meeting_url = ? WHERE id = ? AND user_ids[1] = ? AND meeting_url IS NULL RETURNING user_ids")
+                .params(meetingUrl, meetingId, userId)
+                .query(rs -> {
+                    List<String> others = new java.util.ArrayList<>();
+                    while (rs.next()) {
+                        for (String user : (String[]) rs.getArray(1).getArray()) {
+                            if (!user.equals(userId)) {
+                                others.add(user);
+                            }
+                        }
+                    }
+                    return others;
+                });
+    }
+
+    /**
      * Takes each user's booking lock until the transaction ends, in one global order (by key), so two bookings that
      * share users never wait for each other in a circle. Two ids whose keys collide only share a lock.
      */
