@@ -119,7 +119,8 @@ public class ReminderSender implements DisposableBean {
         while (true) {
             Instant claimedAt = clock.instant();
             List<ReminderRows.Claimed> batch = rows.claim(properties.batchSize(), worker + ":" + claims.incrementAndGet(), properties.lease());
-            Instant stopBy = claimedAt.plus(properties.lease()).minus(SEND_BUDGET);
+            Duration budget = properties.lease().compareTo(SEND_BUDGET.multipliedBy(2)) < 0 ? properties.lease().dividedBy(2) : SEND_BUDGET;
+            Instant stopBy = claimedAt.plus(properties.lease()).minus(budget);
             for (int i = 0; i < batch.size(); i++) {
                 if (clock.instant().isAfter(stopBy)) {
                     // the lease could run out during the next send and another instance send it too: give the rest back
