@@ -135,6 +135,22 @@ class ReminderMailTest {
     }
 
     @Test
+    void aReminderSentAgainBecauseItsOutcomeWasLostCarriesTheSameMessageId() {
+        Instant start = CLOCK.instant().plus(Duration.ofMinutes(40)).truncatedTo(ChronoUnit.SECONDS);
+        put("r-lost", appointment("Lost outcome", start, List.of(email(39, null))));
+        CLOCK.advance(Duration.ofMinutes(1));
+        Await.until("the reminder arrives", PATIENCE, () -> mail.receivedBy(owner).size() == 1);
+        Await.until("and is recorded", PATIENCE, () -> "SENT".equals(rowState("r-lost")));
+
+        // the crash window: the server accepted the mail, the commit of SENT never happened (the lease ran out)
+        database.sql("UPDATE reminders SET state = 'PENDING', message_id = NULL, sent_at = NULL WHERE user_id = ? AND appointment_id = ?")
+                .params(user, "r-lost").update();
+
+        Await.until("it is sent again", PATIENCE, () -> mail.receivedBy(owner).size() == 2);
+        assertThat(mail.receivedBy(owner)).extracting(MailSink.Mail::messageId).containsOnly(messageIdStored("r-lost")).hasSize(2);
+    }
+
+    @Test
     void theOwnersMailShowsClientDetailsOnlyWhereTheConnectionAllowsThem() {
         Response patch = app.api().patch("/api/v1/connections/" + connection, Caller.service(user),
                 Map.of("includeClientDetails", true, "eventTitleTemplate", "{{title}} with {{clientName}}"));
