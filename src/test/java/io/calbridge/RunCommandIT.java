@@ -7,6 +7,7 @@ import io.calbridge.connection.ConnectionSettings;
 import io.calbridge.dev.DevCalbridge;
 import io.calbridge.testing.Api;
 import io.calbridge.testing.Api.Caller;
+import io.calbridge.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.io.UncheckedIOException;
@@ -47,8 +48,13 @@ class RunCommandIT {
     private static final String GOOGLE_USER = "it-google-user";
     private static final String MICROSOFT_USER = "it-microsoft-user";
     private static final String CALENDLY_USER = "it-calendly-user";
+    /** Without calendars, so that its appointment stays out of the sandbox calendars the test compares. */
+    private static final String REMINDER_USER = "it-reminder-user";
     /** The sandbox Calendly's port, so that the test can use its page as a newcomer would. */
     private static int CALENDLY_PORT;
+    /** The mail sink's SMTP port and its page's port. */
+    private static int SMTP_PORT;
+    private static int MAIL_PAGE_PORT;
 
     @TempDir
     Path workingDirectory;
@@ -73,6 +79,7 @@ class RunCommandIT {
             assertThat(first.output()).contains("API key (send as X-API-Key): " + apiKey + " - kept in ./data/api-key");
             googleConnection = connectTheSandboxGoogleAccountAndSeeItsDemoEvents(api, service(apiKey, GOOGLE_USER));
             eventsBefore = eventsInDemoWindow(api, service(apiKey, GOOGLE_USER));
+            aReminderDueNowArrivesInTheMailSink(api, service(apiKey, REMINDER_USER));
             connectTheSandboxMicrosoftAccountAndSeeItsDemoEvents(api, service(apiKey, MICROSOFT_USER));
             connectTheSandboxCalendlyAccountThenBookOnItsPage(api, service(apiKey, CALENDLY_USER));
             insertConnection(first.jdbcUrl(), connectionId);
@@ -149,6 +156,23 @@ class RunCommandIT {
     }
 
     /** The same for "Microsoft" (the sandbox): its consent page, then its demo events, a Teams meeting among them. */
+    /** An EMAIL reminder due at once goes to the appointment's attendee, and the mail sink's page lists it. */
+    private static void aReminderDueNowArrivesInTheMailSink(Api api, Caller caller) {
+        Instant start = Instant.now().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+        String body = "{\"title\": \"Reminded\", \"start\": \"" + start + "\", \"end\": \"" + start.plus(Duration.ofMinutes(30))
+                + "\", \"attendees\": [{\"name\": \"Newcomer\", \"email\": \"newcomer@example.com\"}], "
+                + "\"reminders\": [{\"minutesBefore\": 10, \"channel\": \"EMAIL\", \"to\": \"ATTENDEES\"}]}";
+        Api.Response put = api.send("PUT", "/api/v1/appointments/reminded", caller, body, "application/json");
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        Api page = new Api("http://127.0.0.1:" + MAIL_PAGE_PORT);
+        Await.until("the reminder is in the mail sink", Duration.ofSeconds(60),
+                () -> page.get("/messages", Caller.anonymous()).body().contains("Reminder: Reminded"));
+        JsonNode mail = page.get("/messages", Caller.anonymous()).json().get(0);
+        assertThat(mail.path("to").get(0).asText()).isEqualTo("newcomer@example.com");
+        assertThat(mail.path("ics").asText()).contains("METHOD:PUBLISH");
+        assertThat(page.get("/", Caller.anonymous()).body()).contains("Reminder: Reminded");
+    }
+
     private static void connectTheSandboxMicrosoftAccountAndSeeItsDemoEvents(Api api, Caller caller) {
         JsonNode microsoft = api.get("/api/v1/providers", caller).json().valueStream()
                 .filter(p -> p.path("id").asText().equals("microsoft")).findFirst().orElseThrow();
@@ -316,8 +340,11 @@ class RunCommandIT {
 
     /** Both held open while chosen, so they differ: the server's port must not go to PostgreSQL. */
     private static int[] twoFreePorts() {
-        try (ServerSocket server = new ServerSocket(0); ServerSocket database = new ServerSocket(0); ServerSocket calendly = new ServerSocket(0)) {
+        try (ServerSocket server = new ServerSocket(0); ServerSocket database = new ServerSocket(0); ServerSocket calendly = new ServerSocket(0);
+                ServerSocket smtp = new ServerSocket(0); ServerSocket mailPage = new ServerSocket(0)) {
             CALENDLY_PORT = calendly.getLocalPort();
+            SMTP_PORT = smtp.getLocalPort();
+            MAIL_PAGE_PORT = mailPage.getLocalPort();
             return new int[] {server.getLocalPort(), database.getLocalPort()};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -340,7 +367,9 @@ class RunCommandIT {
                     "--calbridge.dev.db-port=" + databasePort,
                     "--calbridge.dev.google-port=0",
                     "--calbridge.dev.microsoft-port=0",
-                    "--calbridge.dev.calendly-port=" + CALENDLY_PORT)
+                    "--calbridge.dev.calendly-port=" + CALENDLY_PORT,
+                    "--calbridge.dev.smtp-port=" + SMTP_PORT,
+                    "--calbridge.dev.mail-page-port=" + MAIL_PAGE_PORT)
                     .directory(workingDirectory.toFile()) // the default data directory ./data lands in the temp dir
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());

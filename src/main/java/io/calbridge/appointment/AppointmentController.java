@@ -2,7 +2,10 @@ package io.calbridge.appointment;
 
 import io.calbridge.platform.security.CurrentUser;
 import io.calbridge.platform.web.ApiExamples;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.calbridge.provider.Attendee;
+import io.calbridge.reminder.ReminderSchedule;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -38,7 +41,8 @@ class AppointmentController {
     @ApiResponse(responseCode = "200", description = "Stored (created, changed, or the same body again), with each destination's "
             + "sync state")
     @ApiResponse(responseCode = "400", description = "`invalid_appointment_id`, `invalid_time_zone`, `invalid_range` (end not "
-            + "after start, or over 31 days), `validation_failed`")
+            + "after start, or over 31 days), `invalid_reminders` (more than 10, minutes outside 0-40320, an unknown channel or "
+            + "recipient, `to` on a CALENDAR reminder, the same reminder twice, more than 5 CALENDAR ones), `validation_failed`")
     AppointmentView put(@PathVariable String appointmentId, @Valid @RequestBody AppointmentRequest request) {
         return view(appointments.upsert(currentUser.id(), appointmentId, request));
     }
@@ -63,8 +67,18 @@ class AppointmentController {
     }
 
     record AppointmentView(String appointmentId, long version, String title, String description, String location, String start,
-            String end, String timeZone, List<Attendee> attendees, String conference, String status, Instant createdAt,
-            Instant updatedAt, List<Destination> destinations) {
+            String end, String timeZone, List<Attendee> attendees, String conference, String status, List<ReminderView> reminders,
+            Instant createdAt, Instant updatedAt, List<Destination> destinations) {
+    }
+
+    /**
+     * A reminder as given and, for EMAIL ones, where it stands: when it is due, PENDING, SENT (with when), SKIPPED
+     * (with why: too late, no address, mail not configured), CANCELLED or FAILED.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ReminderView(int minutesBefore, String channel, String to, Instant dueAt,
+            @Schema(allowableValues = {"PENDING", "SENT", "SKIPPED", "CANCELLED", "FAILED"}) String state, Instant sentAt,
+            String reason) {
     }
 
     private static AppointmentView view(AppointmentService.Tracked tracked) {
@@ -73,6 +87,15 @@ class AppointmentController {
         return new AppointmentView(a.appointmentId(), a.version(), a.title(), a.description(), a.location(),
                 DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(a.start().atZone(zone)),
                 DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(a.end().atZone(zone)), a.timeZone(), a.attendees(), a.conference(),
-                a.status(), a.createdAt(), a.updatedAt(), tracked.destinations());
+                a.status(), reminders(tracked), a.createdAt(), a.updatedAt(), tracked.destinations());
+    }
+
+    private static List<ReminderView> reminders(AppointmentService.Tracked tracked) {
+        return tracked.appointment().reminders().stream().map(r -> {
+            ReminderSchedule.State row = !r.email() ? null : tracked.reminderStates().stream()
+                    .filter(s -> s.minutesBefore() == r.minutesBefore() && s.recipient().equals(r.to())).findFirst().orElse(null);
+            return row == null ? new ReminderView(r.minutesBefore(), r.channel(), r.to(), null, null, null, null)
+                    : new ReminderView(r.minutesBefore(), r.channel(), r.to(), row.dueAt(), row.state(), row.sentAt(), row.reason());
+        }).toList();
     }
 }

@@ -24,6 +24,9 @@ class AppointmentRepository {
     private static final TypeReference<List<Attendee>> ATTENDEES = new TypeReference<>() {
     };
 
+    private static final TypeReference<List<Reminder>> REMINDERS = new TypeReference<>() {
+    };
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
@@ -39,18 +42,18 @@ class AppointmentRepository {
     Optional<Appointment> upsert(Appointment content, String hash, Instant now) {
         return jdbc.sql("""
                 INSERT INTO appointments AS a (user_id, appointment_id, version, content_hash, title, description, location,
-                    start_at, end_at, time_zone, attendees, conference, status, created_at, updated_at)
-                VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)
+                    start_at, end_at, time_zone, attendees, conference, status, created_at, updated_at, reminders)
+                VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb)
                 ON CONFLICT (user_id, appointment_id) DO UPDATE SET version = a.version + 1, content_hash = excluded.content_hash,
                     title = excluded.title, description = excluded.description, location = excluded.location,
                     start_at = excluded.start_at, end_at = excluded.end_at, time_zone = excluded.time_zone,
                     attendees = excluded.attendees, conference = excluded.conference, status = excluded.status,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, reminders = excluded.reminders
                 WHERE a.content_hash <> excluded.content_hash
                 RETURNING *""")
                 .params(content.userId(), content.appointmentId(), hash, content.title(), content.description(), content.location(),
                         ts(content.start()), ts(content.end()), content.timeZone(), json.writeValueAsString(content.attendees()),
-                        content.conference(), content.status(), ts(now), ts(now))
+                        content.conference(), content.status(), ts(now), ts(now), json.writeValueAsString(content.reminders()))
                 .query(this::map).optional();
     }
 
@@ -185,7 +188,7 @@ class AppointmentRepository {
                 rs.getString("description"), rs.getString("location"), rs.getTimestamp("start_at").toInstant(),
                 rs.getTimestamp("end_at").toInstant(), rs.getString("time_zone"), json.readValue(rs.getString("attendees"), ATTENDEES),
                 rs.getString("conference"), rs.getString("status"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(), json.readValue(rs.getString("reminders"), REMINDERS));
     }
 
     private static Timestamp ts(Instant instant) {

@@ -10,6 +10,8 @@ import io.calbridge.provider.Attendee;
 import io.calbridge.provider.Capability;
 import io.calbridge.provider.ProviderRegistry;
 import io.calbridge.provider.TimeZones;
+import io.calbridge.reminder.EmailReminder;
+import io.calbridge.reminder.ReminderSchedule;
 import io.calbridge.sync.SyncDrainer;
 import io.calbridge.sync.SyncQueue;
 import java.security.MessageDigest;
@@ -44,6 +46,9 @@ public class AppointmentService {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~:@-]{1,255}");
     private static final Duration LONGEST = Duration.ofDays(31);
+    private static final int MAX_REMINDERS = 10;
+    private static final int MAX_CALENDAR_REMINDERS = 5;
+    private static final int MAX_MINUTES_BEFORE = 40_320;
 
     private final AppointmentRepository appointments;
     private final AppointmentEvents mappings;
@@ -52,11 +57,13 @@ public class AppointmentService {
     private final SyncQueue queue;
     private final SyncDrainer drainer;
     private final ChangeStamps stamps;
+    private final ReminderSchedule reminders;
     private final JsonMapper json;
     private final Clock clock;
 
     AppointmentService(AppointmentRepository appointments, AppointmentEvents mappings, ConnectionService connections,
-            ProviderRegistry providers, SyncQueue queue, SyncDrainer drainer, ChangeStamps stamps, JsonMapper json, Clock clock) {
+            ProviderRegistry providers, SyncQueue queue, SyncDrainer drainer, ChangeStamps stamps, ReminderSchedule reminders,
+            JsonMapper json, Clock clock) {
         this.appointments = appointments;
         this.mappings = mappings;
         this.connections = connections;
@@ -64,12 +71,13 @@ public class AppointmentService {
         this.queue = queue;
         this.drainer = drainer;
         this.stamps = stamps;
+        this.reminders = reminders;
         this.json = json;
         this.clock = clock;
     }
 
-    /** An appointment and where it stands in each destination calendar. */
-    public record Tracked(Appointment appointment, List<Destination> destinations) {
+    /** An appointment, where it stands in each destination calendar, and its EMAIL reminders' rows. */
+    public record Tracked(Appointment appointment, List<Destination> destinations, List<ReminderSchedule.State> reminderStates) {
     }
 
     /** Creates or updates; the same content again changes nothing and queues nothing. */
@@ -82,7 +90,11 @@ public class AppointmentService {
         if (changed.isEmpty()) {
             return track(appointments.find(userId, appointmentId).orElseThrow());
         }
-        Tracked tracked = queueDestinations(changed.get(), now);
+        Appointment stored = changed.get();
+        // the reminder rows follow the change in its transaction: moved, armed again or cancelled with it
+        reminders.set(userId, appointmentId, stored.start(), stored.cancelled(), stored.reminders().stream().filter(Reminder::email)
+                .map(r -> new EmailReminder(r.minutesBefore(), r.to())).toList());
+        Tracked tracked = queueDestinations(stored, now);
         // the user's busy time changed: cached availability must see it (raised as the transaction commits)
         stamps.bump(userId);
         return tracked;
@@ -102,7 +114,8 @@ public class AppointmentService {
         AppointmentRequest current = new AppointmentRequest(existing.title(), existing.description(), existing.location(),
                 existing.start().atZone(zone).toOffsetDateTime(), existing.end().atZone(zone).toOffsetDateTime(), existing.timeZone(),
                 existing.attendees().stream().map(a -> new AppointmentRequest.Attendee(a.name(), a.email())).toList(),
-                AppointmentRequest.Conference.valueOf(existing.conference()), AppointmentRequest.Status.valueOf(existing.status()));
+                AppointmentRequest.Conference.valueOf(existing.conference()), AppointmentRequest.Status.valueOf(existing.status()),
+                existing.reminders().stream().map(r -> new AppointmentRequest.Reminder(r.minutesBefore(), r.channel(), r.to())).toList());
         return upsert(userId, appointmentId, change.apply(current));
     }
 
@@ -116,7 +129,12 @@ public class AppointmentService {
         Map<UUID, AppointmentEvent> targets = byConnection(
                 mappings.findByUserIdAndAppointmentIdOrderByConnectionId(appointment.userId(), appointment.appointmentId()));
         Map<UUID, UUID> jobs = targets.isEmpty() ? Map.of() : queue.pushJobIds(targets.keySet(), appointment.appointmentId());
-        return new Tracked(appointment, destinations(owned, targets, jobs));
+        return new Tracked(appointment, destinations(owned, targets, jobs), reminderStates(appointment));
+    }
+
+    private List<ReminderSchedule.State> reminderStates(Appointment appointment) {
+        return appointment.reminders().stream().anyMatch(Reminder::email)
+                ? reminders.states(appointment.userId(), appointment.appointmentId()) : List.of();
     }
 
     /** Every connection of the user's is considered as a destination ({@link #decideDestination}). */
@@ -137,7 +155,7 @@ public class AppointmentService {
             queue.pushJobIds(targets.keySet(), appointmentId).forEach(jobs::putIfAbsent);
         }
         drainAfterCommit();
-        return new Tracked(appointment, destinations(owned, targets, jobs));
+        return new Tracked(appointment, destinations(owned, targets, jobs), reminderStates(appointment));
     }
 
     /**
@@ -238,14 +256,67 @@ public class AppointmentService {
                 : request.attendees().stream().map(a -> new Attendee(a.name(), a.email().trim(), null, false)).toList();
         return new Appointment(userId, appointmentId, 0, request.title().strip(), request.description(), request.location(), start, end,
                 TimeZones.name(zone), attendees, request.conference() == null ? "NONE" : request.conference().name(),
-                request.status() == null ? "CONFIRMED" : request.status().name(), null, null);
+                request.status() == null ? "CONFIRMED" : request.status().name(), null, null, reminders(request.reminders()));
+    }
+
+    /**
+     * At most 10 reminders, each at most once, minutes 0-40320 (Google's range, four weeks), at most 5 CALENDAR ones
+     * (Google's most overrides); {@code to} is for EMAIL only (default OWNER). Kept in the order given.
+     */
+    private static List<Reminder> reminders(List<AppointmentRequest.Reminder> requested) {
+        if (requested == null || requested.isEmpty()) {
+            return List.of();
+        }
+        if (requested.size() > MAX_REMINDERS) {
+            throw invalidReminders("at most " + MAX_REMINDERS + " reminders");
+        }
+        List<Reminder> reminders = new ArrayList<>();
+        for (AppointmentRequest.Reminder r : requested) {
+            if (r == null) {
+                throw invalidReminders("a reminder is null");
+            }
+            if (r.minutesBefore() == null || r.minutesBefore() < 0 || r.minutesBefore() > MAX_MINUTES_BEFORE) {
+                throw invalidReminders("minutesBefore must be 0-" + MAX_MINUTES_BEFORE);
+            }
+            if (!Reminder.EMAIL.equals(r.channel()) && !Reminder.CALENDAR.equals(r.channel())) {
+                throw invalidReminders("channel must be EMAIL or CALENDAR");
+            }
+            String to = r.to();
+            if (Reminder.CALENDAR.equals(r.channel()) && to != null) {
+                throw invalidReminders("to is for EMAIL reminders only");
+            }
+            if (Reminder.EMAIL.equals(r.channel())) {
+                to = to == null ? "OWNER" : to;
+                if (!to.equals("OWNER") && !to.equals("ATTENDEES")) {
+                    throw invalidReminders("to must be OWNER or ATTENDEES");
+                }
+            }
+            Reminder reminder = new Reminder(r.minutesBefore(), r.channel(), to);
+            if (reminders.contains(reminder)) {
+                throw invalidReminders("the same reminder twice: " + r.minutesBefore() + " minutes, " + r.channel()
+                        + (to == null ? "" : " to " + to));
+            }
+            reminders.add(reminder);
+        }
+        if (reminders.stream().filter(r -> !r.email()).count() > MAX_CALENDAR_REMINDERS) {
+            throw invalidReminders("at most " + MAX_CALENDAR_REMINDERS + " CALENDAR reminders (a Google event holds at most 5)");
+        }
+        return List.copyOf(reminders);
+    }
+
+    private static RuntimeException invalidReminders(String detail) {
+        return ApiProblem.badRequest("invalid_reminders", "reminders: " + detail);
     }
 
     private String hash(Appointment content) {
         try {
-            byte[] canonical = json.writeValueAsBytes(List.of(content.title(), String.valueOf(content.description()),
+            List<Object> fields = new ArrayList<>(List.of(content.title(), String.valueOf(content.description()),
                     String.valueOf(content.location()), content.start().toString(), content.end().toString(), content.timeZone(),
                     content.attendees(), content.conference(), content.status()));
+            if (!content.reminders().isEmpty()) {
+                fields.add(content.reminders()); // only then: appointments stored before reminders keep their hash
+            }
+            byte[] canonical = json.writeValueAsBytes(fields);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class EventContent {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z]+)\\s*}}");
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z]+)\\s*}}");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
 
@@ -34,10 +34,10 @@ final class EventContent {
         return new EventDraft(idempotencyKey, title.isEmpty() ? appointment.title() : title,
                 emptyToNull(render(settings.eventDescriptionTemplate(), values).strip()), appointment.location(),
                 EventTime.at(appointment.start(), appointment.timeZone()), EventTime.at(appointment.end(), appointment.timeZone()),
-                attendees, meetingLinks && "AUTO".equals(appointment.conference()));
+                attendees, meetingLinks && "AUTO".equals(appointment.conference()), calendarReminders(appointment));
     }
 
-    private static Map<String, String> values(Appointment a, boolean clientDetails) {
+    static Map<String, String> values(Appointment a, boolean clientDetails) {
         ZoneId zone = ZoneId.of(a.timeZone());
         ZonedDateTime start = a.start().atZone(zone);
         ZonedDateTime end = a.end().atZone(zone);
@@ -58,7 +58,7 @@ final class EventContent {
         return values;
     }
 
-    private static String render(String template, Map<String, String> values) {
+    static String render(String template, Map<String, String> values) {
         Matcher matcher = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
@@ -66,6 +66,12 @@ final class EventContent {
         }
         matcher.appendTail(out);
         return out.toString();
+    }
+
+    /** The minutes of the CALENDAR reminders, for the provider's own reminders on the event. */
+    private static List<Integer> calendarReminders(Appointment appointment) {
+        return appointment.reminders().stream().filter(r -> Reminder.CALENDAR.equals(r.channel())).map(Reminder::minutesBefore)
+                .sorted().toList();
     }
 
     private static String emptyToNull(String text) {

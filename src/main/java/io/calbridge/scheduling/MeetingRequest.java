@@ -42,6 +42,8 @@ public record MeetingRequest(
         @Size(max = 1000) String location,
         @Schema(description = "AUTO: a Meet or Teams link where the calendar can make one; default NONE")
         AppointmentRequest.Conference conference,
+        @Schema(description = "As for an appointment, on every user's appointment: EMAIL reminders to each user (OWNER) or "
+                + "the attendees, CALENDAR reminders in their calendars") List<AppointmentRequest.Reminder> reminders,
         @Schema(description = "How many next-best times to answer besides the booked one, 0-10 (default 3)", example = "3")
         Integer alternatives) {
 }

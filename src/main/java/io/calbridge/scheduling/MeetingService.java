@@ -148,7 +148,9 @@ class MeetingService {
     private static AppointmentRequest appointment(MeetingRequest r, Slot slot, boolean organizer) {
         return new AppointmentRequest(r.title(), r.description(), r.location(), OffsetDateTime.parse(slot.start()),
                 OffsetDateTime.parse(slot.end()), r.timeZone(), r.attendees(), organizer ? r.conference() : AppointmentRequest.Conference.NONE,
-                AppointmentRequest.Status.CONFIRMED);
+                AppointmentRequest.Status.CONFIRMED, organizer || r.reminders() == null ? r.reminders()
+                        // the attendees hear from the organizer's appointment only: once, not once per user
+                        : r.reminders().stream().filter(reminder -> !"ATTENDEES".equals(reminder.to())).toList());
     }
 
     private static int alternatives(Integer requested) {

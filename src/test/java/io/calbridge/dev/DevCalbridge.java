@@ -6,6 +6,7 @@ import io.calbridge.emulator.google.GoogleCalendarEmulator;
 import io.calbridge.emulator.microsoft.MicrosoftGraphEmulator;
 import io.calbridge.testing.CalendlyEmulators;
 import io.calbridge.testing.GoogleEmulators;
+import io.calbridge.testing.MailSink;
 import io.calbridge.testing.MicrosoftEmulators;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
@@ -112,6 +113,11 @@ public final class DevCalbridge {
             defaults.putAll(CalendlyEmulators.settingsFor(calendly));
             SpringApplication.getShutdownHandlers().add(calendly::close);
         }
+        if (!given.containsProperty("spring.mail.host")) {
+            MailSink sink = startMailSink(given);
+            defaults.putAll(sink.settings());
+            SpringApplication.getShutdownHandlers().add(sink::close);
+        }
 
         // The same application and startup check as CalbridgeApplication.main, with the stand-ins as defaults.
         SpringApplication app = new SpringApplication(CalbridgeApplication.class);
@@ -190,6 +196,31 @@ public final class DevCalbridge {
                 + "kept in {}; set CALENDLY_CLIENT_ID to use the real Calendly",
                 calendly.baseUrl(), CalendlyEmulator.DEFAULT_USER_EMAIL, shown(directory));
         return calendly;
+    }
+
+    /**
+     * A real SMTP server in-process that keeps reminder mail instead of sending it on (SMTP on 127.0.0.1:3025, a free
+     * port if taken), with a page listing what arrived on http://127.0.0.1:8098/ ({@code /messages}: JSON). Not kept
+     * across restarts. Set SPRING_MAIL_HOST to send through a real server instead.
+     */
+    private static MailSink startMailSink(StandardEnvironment given) throws IOException {
+        int smtpPort = given.getProperty("calbridge.dev.smtp-port", Integer.class, 3025);
+        MailSink sink;
+        try {
+            sink = MailSink.start(smtpPort);
+        } catch (RuntimeException portTaken) {
+            sink = MailSink.start(0);
+        }
+        int pagePort = given.getProperty("calbridge.dev.mail-page-port", Integer.class, 8098);
+        int page;
+        try {
+            page = sink.serveListing(pagePort);
+        } catch (java.net.BindException portTaken) {
+            page = sink.serveListing(0);
+        }
+        log.info("Mail sink: reminder mail is kept by an SMTP server on 127.0.0.1:{} and listed at http://127.0.0.1:{}/ "
+                + "(JSON: /messages); set SPRING_MAIL_HOST to send through a real one", sink.port(), page);
+        return sink;
     }
 
     /** What the user configured outside the project's own files: command line, system properties, environment. */

@@ -95,6 +95,30 @@ class MeetingsApiTest extends ApiTest {
     }
 
     @Test
+    void remindersReachEveryUsersAppointmentAndTheAttendeesHearFromTheOrganizersOnly() {
+        String organizer = uniqueUser();
+        String other = uniqueUser();
+        Map<String, Object> body = meeting(List.of(organizer, other), TUESDAY, 30);
+        body.put("attendees", List.of(Map.of("name", "Jane Roe", "email", "jane.roe@example.org")));
+        body.put("reminders", List.of(Map.of("minutesBefore", 60, "channel", "EMAIL", "to", "ATTENDEES"),
+                Map.of("minutesBefore", 15, "channel", "EMAIL"), Map.of("minutesBefore", 10, "channel", "CALENDAR")));
+
+        Response booked = book(body);
+
+        assertThat(booked.status()).as(booked.toString()).isEqualTo(201);
+        String appointmentId = "meeting-" + booked.json().path("meetingId").asText();
+        assertThat(reminders(appointment(organizer, appointmentId))).containsExactly("60 EMAIL ATTENDEES", "15 EMAIL OWNER", "10 CALENDAR");
+        assertThat(reminders(appointment(other, appointmentId))).containsExactly("15 EMAIL OWNER", "10 CALENDAR");
+    }
+
+    private static List<String> reminders(Response appointment) {
+        assertThat(appointment.status()).as(appointment.toString()).isEqualTo(200);
+        return appointment.json().path("reminders").valueStream()
+                .map(r -> (r.path("minutesBefore").asText() + " " + r.path("channel").asText() + " " + r.path("to").asText("")).strip())
+                .toList();
+    }
+
+    @Test
     void aRetryWithTheSameIdempotencyKeyAnswersTheFirstBookingAndBooksNothingMore() {
         String user = uniqueUser();
         Map<String, Object> body = meeting(List.of(user), TUESDAY, 30);
@@ -152,7 +176,7 @@ class MeetingsApiTest extends ApiTest {
         String user = uniqueUser();
         MeetingRequest request = new MeetingRequest(List.of(user), null, 60, TUESDAY.atStartOfDay(BERLIN).toOffsetDateTime(),
                 TUESDAY.plusDays(1).atStartOfDay(BERLIN).toOffsetDateTime(), "Europe/Berlin", null, null, null, null, null, 60, null,
-                "Planning", null, null, null, null);
+                "Planning", null, null, null, null, null);
         List<Slot> ranked = List.of(new Slot(at("10:00"), at("11:00"), null, 0.9, List.of()),
                 new Slot(at("14:00"), at("15:00"), null, 0.8, List.of()));
         // the best candidate is taken between ranking and booking

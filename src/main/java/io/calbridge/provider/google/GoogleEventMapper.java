@@ -8,6 +8,7 @@ import com.google.api.services.calendar.model.EntryPoint;
 import com.google.api.services.calendar.model.Event;
 import com.google.api.services.calendar.model.EventAttendee;
 import com.google.api.services.calendar.model.EventDateTime;
+import com.google.api.services.calendar.model.EventReminder;
 import io.calbridge.provider.Attendee;
 import io.calbridge.provider.EventDraft;
 import io.calbridge.provider.EventTime;
@@ -140,7 +141,8 @@ final class GoogleEventMapper {
     /**
      * Writes the fields calbridge owns onto {@code event} (fetched or new) and returns it: title, description,
      * location, start, end, attendees (the draft's list replaces the event's; a known guest keeps their answer), and
-     * a Meet request when the draft asks for a link and the event has no conference yet.
+     * a Meet request when the draft asks for a link and the event has no conference yet, and the draft's reminders as
+     * popup overrides when it has any.
      */
     static Event applyDraft(Event event, EventDraft draft) {
         event.setSummary(draft.title())
@@ -150,6 +152,11 @@ final class GoogleEventMapper {
                 .setEnd(toGoogle(draft.end()));
         if (!draft.attendees().isEmpty() || (event.getAttendees() != null && !event.getAttendees().isEmpty())) {
             event.setAttendees(draftAttendees(draft.attendees(), event.getAttendees()));
+        }
+        if (!draft.reminderMinutes().isEmpty()) {
+            // popups, the reminder every Google client shows; none given leaves the event's own (the calendar's default)
+            event.setReminders(new Event.Reminders().setUseDefault(false).setOverrides(draft.reminderMinutes().stream()
+                    .map(minutes -> new EventReminder().setMethod("popup").setMinutes(minutes)).toList()));
         }
         if (draft.requestMeetingLink() && event.getConferenceData() == null) {
             event.setConferenceData(new ConferenceData().setCreateRequest(new CreateConferenceRequest()

@@ -23,6 +23,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -192,6 +193,11 @@ final class MicrosoftEventWriter {
         event.setStart(toGraph(draft.start()));
         event.setEnd(toGraph(draft.end()));
         event.setAttendees(attendees(draft.attendees()));
+        if (!draft.reminderMinutes().isEmpty()) {
+            // Graph holds one reminder per event: the earliest (most minutes before) of those asked for
+            event.setIsReminderOn(true);
+            event.setReminderMinutesBeforeStart(Collections.max(draft.reminderMinutes()));
+        }
         if (teams) {
             event.setIsOnlineMeeting(true);
             event.setOnlineMeetingProvider(OnlineMeetingProviderType.TeamsForBusiness);

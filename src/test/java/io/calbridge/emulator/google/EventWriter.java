@@ -219,6 +219,7 @@ final class EventWriter {
         body.remove(StoredEvent.MANAGED);
         validateOptional(body);
         normalizeAttendees(body, calendar);
+        normalizeReminders(body);
         JsonNode previousConference = template != null ? template.body.get("conferenceData") : null;
         Conference.apply(body, previousConference, conferenceDataVersion);
         Instant created = previous != null ? previous.created : template != null ? template.created : store.now();
@@ -263,6 +264,46 @@ final class EventWriter {
             }
         });
         body.remove(nulls);
+    }
+
+    /**
+     * Google's rules for an event's own reminders, stored and returned as given: overrides only with
+     * {@code useDefault: false}, at most 5, method email or popup, minutes 0-40320. (Without any, Google shows
+     * {@code useDefault: true}; the emulator leaves the field out, as its recorded answers were made without it.)
+     */
+    private static void normalizeReminders(ObjectNode body) {
+        JsonNode reminders = body.get("reminders");
+        if (reminders == null || reminders.isNull()) {
+            return;
+        }
+        if (!reminders.isObject()) {
+            throw GoogleApiException.invalid("Invalid Value");
+        }
+        boolean useDefault = reminders.path("useDefault").asBoolean(false);
+        JsonNode overrides = reminders.path("overrides");
+        if (overrides.isMissingNode() || overrides.isNull()) {
+            return;
+        }
+        if (!overrides.isArray()) {
+            throw GoogleApiException.invalid("Invalid Value");
+        }
+        if (useDefault && !overrides.isEmpty()) {
+            throw GoogleApiException.badRequest("cannotUseDefaultRemindersAndSpecifyOverride",
+                    "Cannot specify both default reminders and overrides at the same time.");
+        }
+        if (overrides.size() > 5) {
+            throw GoogleApiException.badRequest("tooManyReminders", "Too many reminders.");
+        }
+        for (JsonNode override : overrides) {
+            String method = Json.text(override, "method");
+            JsonNode minutes = override.path("minutes");
+            if (!"email".equals(method) && !"popup".equals(method)) {
+                throw GoogleApiException.required("Missing reminder method.");
+            }
+            if (!minutes.isIntegralNumber() || minutes.asInt() < 0 || minutes.asInt() > 40_320) {
+                throw GoogleApiException.invalid("Invalid reminder minutes.");
+            }
+        }
     }
 
     /** Marks the calendar's owner as {@code self} (and organizer), and defaults responseStatus as Google does. */
