@@ -192,7 +192,13 @@ public class ReminderSender implements DisposableBean {
         MimeMessage message = sender.createMimeMessage();
         MimeMessageHelper helper = new MimeMessageHelper(message, MimeMessageHelper.MULTIPART_MODE_MIXED, StandardCharsets.UTF_8.name());
         helper.setFrom(settings.from());
-        helper.setTo(composed.to().toArray(String[]::new));
+        if (composed.to().size() == 1) {
+            helper.setTo(composed.to().get(0));
+        } else {
+            // several attendees (a group session's clients) must not see each other's addresses
+            helper.setBcc(composed.to().toArray(String[]::new));
+            message.setHeader("To", "undisclosed-recipients:;");
+        }
         helper.setSubject(composed.subject());
         helper.setSentDate(java.util.Date.from(now));
         helper.setText(composed.text(), composed.html());
