@@ -1,5 +1,6 @@
 package io.calbridge.reminder;
 
+import io.calbridge.platform.DrainLoop;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.lang.management.ManagementFactory;
@@ -11,12 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +54,7 @@ public class ReminderSender implements DisposableBean {
     private final Clock clock;
     private final String worker = ManagementFactory.getRuntimeMXBean().getName();
     private final AtomicLong claims = new AtomicLong();
-    private final ExecutorService loop = Executors.newSingleThreadExecutor(daemon("reminder-sender"));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("reminder-poll"));
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final DrainLoop loop = new DrainLoop("reminder-sender", this::drainAll);
 
     ReminderSender(ReminderRows rows, ReminderComposer composer, ObjectProvider<JavaMailSender> mail, ReminderProperties properties,
             MailSettings settings, Clock clock) {
@@ -80,37 +72,13 @@ public class ReminderSender implements DisposableBean {
             log.info("reminder mail is off: no SMTP server is configured (SPRING_MAIL_HOST); EMAIL reminders are stored as SKIPPED");
             return;
         }
-        long every = properties.pollInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::wake, 0, every, TimeUnit.MILLISECONDS);
+        loop.poll(Duration.ZERO, properties.pollInterval());
     }
 
     /** Look for due reminders soon; concurrent wake-ups collapse into one more pass. */
     public void wake() {
-        if (mail.getIfAvailable() == null) {
-            return;
-        }
-        again.set(true);
-        if (draining.compareAndSet(false, true)) {
-            try {
-                loop.submit(this::drainWhileAsked);
-            } catch (RejectedExecutionException stopping) {
-                draining.set(false);
-            }
-        }
-    }
-
-    private void drainWhileAsked() {
-        try {
-            while (again.getAndSet(false)) {
-                drainAll();
-            }
-        } catch (RuntimeException e) {
-            log.error("claiming due reminders failed; trying again at the next poll", e);
-        } finally {
-            draining.set(false);
-            if (again.get()) {
-                wake();
-            }
+        if (mail.getIfAvailable() != null) {
+            loop.wake();
         }
     }
 
@@ -223,15 +191,6 @@ public class ReminderSender implements DisposableBean {
 
     @Override
     public void destroy() {
-        timer.shutdownNow();
-        loop.shutdownNow();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
+        loop.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.calbridge.webhook;
 
+import io.calbridge.platform.DrainLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,12 +23,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,11 +65,8 @@ public class WebhookDeliverer implements DisposableBean {
     private final HttpClient http;
     private final String worker = workerName();
     private final AtomicLong claims = new AtomicLong();
-    private final ExecutorService loop = Executors.newSingleThreadExecutor(daemon("webhook-claim"));
+    private final DrainLoop loop = new DrainLoop("webhook-claim", this::drainAll);
     private final ExecutorService senders;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("webhook-poll"));
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
     /** Senders free to take a delivery: deliveries are claimed only for them, so no lease starts while it waits. */
     private final Semaphore idle;
 
@@ -85,7 +80,7 @@ public class WebhookDeliverer implements DisposableBean {
         this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(properties.timeout()).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
-        this.senders = Executors.newFixedThreadPool(properties.senders(), daemon("webhook-sender"));
+        this.senders = Executors.newFixedThreadPool(properties.senders(), DrainLoop.daemon("webhook-sender"));
         this.idle = new Semaphore(properties.senders());
         OUTCOMES.forEach(outcome -> counter(outcome));
         Gauge.builder("calbridge.webhook.oldest.undelivered.age", deliveries, WebhookDeliveries::oldestUndeliveredSeconds)
@@ -94,37 +89,12 @@ public class WebhookDeliverer implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     void startPolling() {
-        long every = properties.pollInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::wake, every, every, TimeUnit.MILLISECONDS);
+        loop.poll(properties.pollInterval(), properties.pollInterval());
     }
 
     /** Look for due deliveries soon; concurrent wake-ups collapse into one more pass. */
     public void wake() {
-        again.set(true);
-        if (draining.compareAndSet(false, true)) {
-            try {
-                loop.submit(this::drainWhileAsked);
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                draining.set(false);
-            }
-        }
-    }
-
-    private void drainWhileAsked() {
-        try {
-            while (again.getAndSet(false)) {
-                drainAll();
-            }
-        } catch (RuntimeException e) {
-            log.error("claiming webhook deliveries failed; trying again at the next poll", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            draining.set(false);
-            if (again.get()) {
-                wake();
-            }
-        }
+        loop.wake();
     }
 
     /** Claims only for idle senders and hands each delivery to one at once; returns when nothing more is due. */
@@ -307,18 +277,9 @@ public class WebhookDeliverer implements DisposableBean {
         return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
     @Override
     public void destroy() {
-        timer.shutdownNow();
-        loop.shutdownNow();
+        loop.close();
         senders.shutdownNow();
     }
 }
