@@ -32,6 +32,6 @@ BEGIN
 END
 $$;
 
--- Re-reading a few hours of a user's events looks among those that start at most a day earlier (an index range); the
--- few longer ones are found here. Partial, so a sync's ordinary events do not pay for it.
-CREATE INDEX events_longer_than_a_day ON events (user_id) WHERE end_at - start_at > interval '1 day';
+-- Re-reading a few hours of a user's events looks among those that start at most four hours earlier (an index range);
+-- the few longer ones (all-day, multi-day) are found here. Partial, so a sync's ordinary events do not pay for it.
+CREATE INDEX events_longer_than_four_hours ON events (user_id) WHERE end_at - start_at > interval '4 hours';

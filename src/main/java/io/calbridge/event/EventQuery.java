@@ -65,10 +65,11 @@ public class EventQuery {
         List<StoredEvent> series = store.seriesStartingBefore(userId, last, null);
         if (!series.isEmpty()) {
             Set<String> replaced = replacedOccurrences(userId, null);
-            for (int i = 0; i < starts.length; i++) {
-                for (StoredEvent master : series) {
-                    for (StoredEvent occurrence : occurrences(master, Instant.ofEpochSecond(starts[i]), Instant.ofEpochSecond(ends[i]), replaced)) {
-                        // an occurrence over two ranges comes twice: its id names it (the series' id and its start)
+            Instant first = Instant.ofEpochSecond(starts[0]);
+            for (StoredEvent master : series) {
+                // expanded once over the span of all ranges, then kept where it meets one of them
+                for (StoredEvent occurrence : occurrences(master, first, last, replaced)) {
+                    if (meetsAny(starts, ends, occurrence.start(), occurrence.end())) {
                         events.put(occurrence.connectionId() + "\n" + occurrence.calendarId() + "\n" + occurrence.externalId(), occurrence);
                     }
                 }
@@ -77,6 +78,18 @@ public class EventQuery {
         List<StoredEvent> list = new ArrayList<>(events.values());
         dropBookingCopies(userId, list);
         return list;
+    }
+
+    /** Whether [start, end) overlaps one of the sorted, disjoint ranges (epoch seconds, as {@link #overlapping} takes them). */
+    private static boolean meetsAny(long[] starts, long[] ends, Instant start, Instant end) {
+        long from = start.getEpochSecond();
+        long to = end.getNano() == 0 ? end.getEpochSecond() : end.getEpochSecond() + 1;
+        for (int i = 0; i < starts.length; i++) {
+            if (starts[i] < to && ends[i] > from) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Set<String> replacedOccurrences(String userId, UUID connectionId) {

@@ -200,17 +200,18 @@ public class EventStore {
     /**
      * Single events and moved instances overlapping any of the ranges [starts[i], ends[i]) (epoch seconds); an event
      * over two ranges may come twice. An overlap test alone could not bound the index scan from below (any earlier
-     * start might end late), so events of up to a day are looked for among those starting at most a day before a
-     * range, one index range each, and longer ones (few: multi-day events) through their own partial index.
+     * start might end late), so events of up to four hours are looked for among those starting at most four hours
+     * before a range, one short index range each, and longer ones (few: all-day and multi-day events) through their
+     * own partial index.
      */
     List<StoredEvent> singlesOverlapping(String userId, long[] starts, long[] ends) {
         String singles = "e.user_id = ? AND e.recurrence IS NULL AND e.status <> 'cancelled' ";
         return jdbc.sql("SELECT " + COLUMNS + " FROM unnest(?::bigint[], ?::bigint[]) AS r (s, e) CROSS JOIN LATERAL (SELECT e.*"
-                        + " FROM events e WHERE " + singles + "AND e.start_at >= to_timestamp(r.s) - interval '1 day' "
+                        + " FROM events e WHERE " + singles + "AND e.start_at >= to_timestamp(r.s) - interval '4 hours' "
                         + "AND e.start_at < to_timestamp(r.e) AND e.end_at > to_timestamp(r.s)) AS e "
                         + "LEFT JOIN appointment_events p ON p.connection_id = e.connection_id AND p.calendar_id = e.calendar_id "
                         + "AND p.external_id = e.external_id "
-                        + "UNION ALL SELECT " + COLUMNS + FROM + "WHERE " + singles + "AND e.end_at - e.start_at > interval '1 day' "
+                        + "UNION ALL SELECT " + COLUMNS + FROM + "WHERE " + singles + "AND e.end_at - e.start_at > interval '4 hours' "
                         + "AND EXISTS (SELECT 1 FROM unnest(?::bigint[], ?::bigint[]) AS r (s, e) "
                         + "WHERE e.start_at < to_timestamp(r.e) AND e.end_at > to_timestamp(r.s))")
                 .params(starts, ends, userId, userId, starts, ends).query(this::map).list();
