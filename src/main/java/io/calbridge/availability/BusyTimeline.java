@@ -88,6 +88,11 @@ final class BusyTimeline {
         return new BusyTimeline(Arrays.copyOf(mergedStarts, merged), Arrays.copyOf(mergedEnds, merged));
     }
 
+    /** The union of this timeline and non-empty intervals sorted by start. */
+    BusyTimeline withSorted(long[] otherStarts, long[] otherEnds) {
+        return mergeSorted(starts, ends, otherStarts, otherEnds);
+    }
+
     /** Collects intervals in any order; empty or inverted ones are ignored. */
     static final class Builder {
         private long[] starts = new long[64];

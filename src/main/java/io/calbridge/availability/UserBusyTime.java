@@ -101,7 +101,10 @@ final class UserBusyTime {
         this.windowEnd = windowEnd;
         this.eventStarts = events[0];
         this.eventEnds = events[1];
-        this.allDay = List.copyOf(days);
+        // by first day: laid out in any zone, their instants are then sorted too (see in(zone))
+        List<DaySpan> byDay = new ArrayList<>(days);
+        byDay.sort(Comparator.comparing(DaySpan::first));
+        this.allDay = List.copyOf(byDay);
         Integer[] order = new Integer[appointmentIds.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -200,7 +203,6 @@ final class UserBusyTime {
                 days.add(day);
             }
         }
-        days.sort(Comparator.comparingLong(DaySpan::startAt));
         Set<String> changed = Set.copyOf(changedAppointments);
         List<String> ids = new ArrayList<>();
         List<long[]> times = new ArrayList<>();
@@ -254,14 +256,14 @@ final class UserBusyTime {
         if (known != null && known.zone().equals(zone)) {
             return known.timeline();
         }
-        BusyTimeline.Builder builder = new BusyTimeline.Builder();
-        for (int i = 0; i < timed.size(); i++) {
-            builder.add(timed.start(i), timed.end(i));
+        long[] dayStarts = new long[allDay.size()];
+        long[] dayEnds = new long[allDay.size()];
+        for (int i = 0; i < dayStarts.length; i++) {
+            dayStarts[i] = allDay.get(i).first().atStartOfDay(zone).toEpochSecond();
+            dayEnds[i] = allDay.get(i).end().atStartOfDay(zone).toEpochSecond();
         }
-        for (DaySpan days : allDay) {
-            builder.add(days.first().atStartOfDay(zone).toEpochSecond(), days.end().atStartOfDay(zone).toEpochSecond());
-        }
-        BusyTimeline timeline = builder.build();
+        // both sorted by start: one linear merge, no sort of the whole timeline (this runs after every change)
+        BusyTimeline timeline = timed.withSorted(dayStarts, dayEnds);
         lastZone = new ZonedTimeline(zone, timeline);
         return timeline;
     }

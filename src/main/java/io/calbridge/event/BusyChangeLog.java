@@ -38,6 +38,11 @@ public class BusyChangeLog {
     public record Since(int rows, boolean everything, long[] starts, long[] ends, Set<String> appointmentIds) {
     }
 
+    /** Makes the current transaction REPEATABLE READ: its first statement, before any read takes the snapshot. */
+    public void repeatableRead() {
+        jdbc.sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").update();
+    }
+
     /** A user's change stamp and the snapshot it was read in ({@code pg_snapshot} text: what the transaction sees). */
     public record Stamped(long stamp, String snapshot) {
     }

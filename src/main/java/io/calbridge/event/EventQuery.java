@@ -65,11 +65,12 @@ public class EventQuery {
         List<StoredEvent> series = store.seriesStartingBefore(userId, last, null);
         if (!series.isEmpty()) {
             Set<String> replaced = replacedOccurrences(userId, null);
-            Instant first = Instant.ofEpochSecond(starts[0]);
-            for (StoredEvent master : series) {
-                // expanded once over the span of all ranges, then kept where it meets one of them
-                for (StoredEvent occurrence : occurrences(master, first, last, replaced)) {
-                    if (meetsAny(starts, ends, occurrence.start(), occurrence.end())) {
+            for (int i = 0; i < starts.length; i++) {
+                for (StoredEvent master : series) {
+                    // per range, not over their span: the ranges of a moved event can lie weeks apart, and expansion
+                    // starts near the range (Recurrence skips the periods that cannot reach it)
+                    for (StoredEvent occurrence : occurrences(master, Instant.ofEpochSecond(starts[i]), Instant.ofEpochSecond(ends[i]), replaced)) {
+                        // an occurrence over two ranges comes twice: its id names it (the series' id and its start)
                         events.put(occurrence.connectionId() + "\n" + occurrence.calendarId() + "\n" + occurrence.externalId(), occurrence);
                     }
                 }
@@ -78,18 +79,6 @@ public class EventQuery {
         List<StoredEvent> list = new ArrayList<>(events.values());
         dropBookingCopies(userId, list);
         return list;
-    }
-
-    /** Whether [start, end) overlaps one of the sorted, disjoint ranges (epoch seconds, as {@link #overlapping} takes them). */
-    private static boolean meetsAny(long[] starts, long[] ends, Instant start, Instant end) {
-        long from = start.getEpochSecond();
-        long to = end.getNano() == 0 ? end.getEpochSecond() : end.getEpochSecond() + 1;
-        for (int i = 0; i < starts.length; i++) {
-            if (starts[i] < to && ends[i] > from) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Set<String> replacedOccurrences(String userId, UUID connectionId) {

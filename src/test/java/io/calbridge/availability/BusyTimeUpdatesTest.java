@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.PlatformTransactionManager;
+import javax.sql.DataSource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A cached busy time brought up to date from the change rows equals one read whole from the store, whatever the
@@ -61,7 +62,9 @@ class BusyTimeUpdatesTest extends ApiTest {
     @Autowired
     private BusyChangeLog changes;
     @Autowired
-    private PlatformTransactionManager transactions;
+    private DataSource dataSource;
+    @Autowired
+    private TransactionTemplate callerTransactions;
     @Autowired
     private Clock clock;
 
@@ -88,7 +91,7 @@ class BusyTimeUpdatesTest extends ApiTest {
     private Instance instance() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         return new Instance(new BusyIndex(events, booked, stamps, changes, new AvailabilityProperties(Duration.ofSeconds(3), 2_000_000),
-                transactions, meters, clock), meters);
+                dataSource, meters, clock), meters);
     }
 
     @Test
@@ -191,6 +194,24 @@ class BusyTimeUpdatesTest extends ApiTest {
         assertThat(timeline(serviceIndex, workload.user, BERLIN)).isEqualTo(fresh);
         assertThat(timeline(second.index(), workload.user, BERLIN)).isEqualTo(fresh);
         assertThat(second.updates()).as("changes were applied, not rebuilt").isGreaterThan(second.rebuilds());
+    }
+
+    @Test
+    void insideACallersTransactionTheBusyTimeIsWhatThatTransactionSeesAndIsNotCached() {
+        Workload workload = new Workload(new Random(21));
+        List<String> before = timeline(serviceIndex, workload.user, BERLIN);
+        Instant start = today.plus(Duration.ofHours(30));
+        List<String> inside = callerTransactions.execute(tx -> {
+            eventStore.apply(workload.connections.get(0), workload.user, "primary", BERLIN,
+                    List.of(remote("uncommitted", "confirmed", start, start.plus(Duration.ofHours(1)), null, null, null)), 1);
+            // writers raise the stamp only as they commit; raised now, this transaction sees it move and the entry miss
+            store.changed(workload.user);
+            List<String> seen = timeline(serviceIndex, workload.user, BERLIN);
+            tx.setRollbackOnly();
+            return seen;
+        });
+        assertThat(inside).as("the caller's own write is seen").isNotEqualTo(before);
+        assertThat(timeline(serviceIndex, workload.user, BERLIN)).as("the rolled-back write was not cached").isEqualTo(before);
     }
 
     /** The user's busy intervals over the next 40 days, as comparable values. */
