@@ -214,6 +214,46 @@ class BusyTimeUpdatesTest extends ApiTest {
         assertThat(timeline(serviceIndex, workload.user, BERLIN)).as("the rolled-back write was not cached").isEqualTo(before);
     }
 
+    @Test
+    void anEntryOlderThanHalfTheRetentionRebuildsAndPruningDropsOldRows() {
+        Workload workload = new Workload(new Random(17));
+        Instant[] now = {clock.instant()};
+        Clock moving = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Instance index = new Instance(new BusyIndex(events, booked, stamps, changes, new AvailabilityProperties(Duration.ofSeconds(3),
+                2_000_000), dataSource, meters, moving), meters);
+        Instant start = today.plus(Duration.ofHours(34));
+        timeline(index.index(), workload.user, BERLIN);
+        workload.page(workload.connections.get(0), remote("a", "confirmed", start, start.plus(Duration.ofHours(1)), null, null, null));
+        timeline(index.index(), workload.user, BERLIN);
+        assertThat(index.updates()).isEqualTo(1);
+
+        now[0] = now[0].plus(BusyChangeLog.RETENTION.dividedBy(2));
+        workload.page(workload.connections.get(0), remote("b", "confirmed", start, start.plus(Duration.ofHours(2)), null, null, null));
+        assertThat(timeline(index.index(), workload.user, BERLIN)).isEqualTo(timeline(instance().index(), workload.user, BERLIN));
+        assertThat(index.updates()).as("too old to trust the kept change rows").isEqualTo(1);
+
+        jdbc.sql("UPDATE busy_time_changes SET created_at = now() - interval '2 hours' WHERE user_id = ?").param(workload.user).update();
+        changes.prune();
+        assertThat(jdbc.sql("SELECT count(*) FROM busy_time_changes WHERE user_id = ?").param(workload.user).query(Integer.class).single())
+                .isZero();
+    }
+
     /** The user's busy intervals over the next 40 days, as comparable values. */
     private List<String> timeline(BusyIndex index, String user, ZoneId zone) {
         BusyTimeline busy = index.busy(user, today, today.plus(Duration.ofDays(40)), zone);
