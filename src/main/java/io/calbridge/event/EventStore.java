@@ -238,7 +238,7 @@ public class EventStore {
     List<StoredEvent> seriesStartingBefore(String userId, Instant to, UUID connectionId) {
         return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE e.user_id = ? AND e.recurrence IS NOT NULL AND e.status <> 'cancelled' "
                         + "AND (?::uuid IS NULL OR e.connection_id = ?::uuid)")
-                .params(userId, connectionId, connectionId).query(this::map).stream()
+                .params(userId, connectionId, connectionId).query(this::map).list().stream()
                 .filter(master -> master.start().isBefore(to)).toList();
     }
 
