@@ -3,6 +3,7 @@ package io.calbridge.appointment;
 import io.calbridge.connection.Connection;
 import io.calbridge.connection.ConnectionService;
 import io.calbridge.connection.ConnectionStatus;
+import io.calbridge.event.BusyChange;
 import io.calbridge.event.ChangeStamps;
 import io.calbridge.platform.web.ApiProblem;
 import io.calbridge.platform.web.InstantBounds;
@@ -95,8 +96,9 @@ public class AppointmentService {
         reminders.set(userId, appointmentId, stored.start(), stored.cancelled(), stored.reminders().stream().filter(Reminder::email)
                 .map(r -> new EmailReminder(r.minutesBefore(), r.to())).toList());
         Tracked tracked = queueDestinations(stored, now);
-        // the user's busy time changed: cached availability must see it (raised as the transaction commits)
-        stamps.bump(userId);
+        // the user's busy time changed: cached availability must see it (recorded as the transaction commits); by id, as
+        // readers read the appointment's new state by id and need not know where it was before
+        stamps.changed(userId, BusyChange.appointment(appointmentId));
         return tracked;
     }
 

@@ -12,8 +12,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param freshTimeout      how long {@code fresh: true} waits for the users' incremental syncs before answering from
  *                          the store as it is
- * @param cacheMaxIntervals how much busy time the in-memory cache holds, in intervals over all users (16 bytes each,
- *                          ~32 MB at the default); the least recently asked users go first
+ * @param cacheMaxIntervals how much busy time the in-memory cache holds over all users, in units of one interval (16
+ *                          bytes, ~32 MB at the default); an entry weighs its merged intervals plus the unmerged items
+ *                          it keeps for updates (about twice the intervals); the least recently asked users go first
  */
 @Validated
 @ConfigurationProperties("calbridge.availability")

@@ -59,6 +59,40 @@ final class BusyTimeline {
         return builder.build();
     }
 
+    /**
+     * The union of two lists of non-empty intervals, each sorted by start: one pass, taking the earlier start of the
+     * two lists next and extending the current interval while the next one starts before or where it ends.
+     */
+    static BusyTimeline mergeSorted(long[] starts1, long[] ends1, long[] starts2, long[] ends2) {
+        int total = starts1.length + starts2.length;
+        if (total == 0) {
+            return EMPTY;
+        }
+        long[] mergedStarts = new long[total];
+        long[] mergedEnds = new long[total];
+        int merged = 0;
+        int a = 0;
+        int b = 0;
+        while (a < starts1.length || b < starts2.length) {
+            boolean first = b == starts2.length || (a < starts1.length && starts1[a] <= starts2[b]);
+            long start = first ? starts1[a] : starts2[b];
+            long end = first ? ends1[a++] : ends2[b++];
+            if (merged > 0 && start <= mergedEnds[merged - 1]) {
+                mergedEnds[merged - 1] = Math.max(mergedEnds[merged - 1], end);
+            } else {
+                mergedStarts[merged] = start;
+                mergedEnds[merged] = end;
+                merged++;
+            }
+        }
+        return new BusyTimeline(Arrays.copyOf(mergedStarts, merged), Arrays.copyOf(mergedEnds, merged));
+    }
+
+    /** The union of this timeline and non-empty intervals sorted by start. */
+    BusyTimeline withSorted(long[] otherStarts, long[] otherEnds) {
+        return mergeSorted(starts, ends, otherStarts, otherEnds);
+    }
+
     /** Collects intervals in any order; empty or inverted ones are ignored. */
     static final class Builder {
         private long[] starts = new long[64];

@@ -70,8 +70,9 @@ public final class Recurrence {
         long count = rule.containsKey("COUNT") ? Long.parseLong(rule.get("COUNT")) : Long.MAX_VALUE;
         Instant until = until(zone);
         long produced = 0;
-        for (int period = 0; period < MAX_STEPS; period++) {
-            List<LocalDateTime> candidates = candidates(freq, start, period * (long) interval);
+        long first = count == Long.MAX_VALUE ? firstPeriodThatCanReach(freq, start, interval, zone, length, from) : 0;
+        for (long period = first; period < first + MAX_STEPS; period++) {
+            List<LocalDateTime> candidates = candidates(freq, start, period * interval);
             if (candidates == null) {
                 break;
             }
@@ -91,6 +92,24 @@ public final class Recurrence {
             }
         }
         return result;
+    }
+
+    /**
+     * For daily and weekly rules, the first period whose occurrences may overlap {@code from}: every occurrence of an
+     * earlier one falls on a local date at least the series' length and two days before {@code from}'s (DST and zone
+     * offsets are hours), so it ends before {@code from}. Skipping them gives the same occurrences as stepping from
+     * the series' start, which for a daily series a few years old took thousands of steps per read. Not with COUNT (the
+     * count runs from the start) nor for other frequencies: there it is 0.
+     */
+    private static long firstPeriodThatCanReach(String freq, LocalDateTime start, int interval, ZoneId zone, Duration length,
+            Instant from) {
+        LocalDate safe = from.atZone(zone).toLocalDate().minusDays(length.toDays() + 2);
+        return switch (freq) {
+            case "DAILY" -> Math.max(0, ChronoUnit.DAYS.between(start.toLocalDate(), safe) / interval);
+            case "WEEKLY" -> Math.max(0, ChronoUnit.DAYS.between(start.toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)),
+                    safe) / 7 / interval);
+            default -> 0;
+        };
     }
 
     /** The occurrences of the n-th period after the start, in order; {@code null} for an unknown frequency. */

@@ -2,7 +2,6 @@ package io.calbridge.availability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.calbridge.availability.UserBusyTime.DaySpan;
 import io.calbridge.availability.WorkingHours.Range;
 import io.calbridge.availability.WorkingHours.Window;
 import java.time.DayOfWeek;
@@ -100,7 +99,10 @@ class SlotComputationTest {
     @Test
     void allDayBusyDaysAreLaidOutInTheAskersZone() {
         LocalDate day = LocalDate.of(2027, 3, 15);
-        UserBusyTime busy = new UserBusyTime(1, 0, Long.MAX_VALUE, BusyTimeline.EMPTY, List.of(new DaySpan(day, day.plusDays(1))));
+        UserBusyTime.Items items = new UserBusyTime.Items();
+        items.allDay(day.atStartOfDay(ZoneOffset.UTC).toEpochSecond(), day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond(), day,
+                day.plusDays(1));
+        UserBusyTime busy = new UserBusyTime(1, "", Instant.EPOCH, 0, Long.MAX_VALUE, items);
 
         BusyTimeline inNewYork = busy.in(NEW_YORK);
         BusyTimeline inUtc = busy.in(ZoneOffset.UTC);
@@ -113,16 +115,16 @@ class SlotComputationTest {
     @Test
     void theCacheDropsTheLeastRecentlyAskedUsersFirstButKeepsTheNewest() {
         BusyCache cache = new BusyCache(100);
-        UserBusyTime small = new UserBusyTime(1, 0, 1, BusyTimeline.EMPTY, List.of());
+        UserBusyTime small = new UserBusyTime(1, "", Instant.EPOCH, 0, 1, new UserBusyTime.Items());
         cache.put("a", small);
         cache.put("b", small);
         cache.get("a");
-        BusyTimeline.Builder big = new BusyTimeline.Builder();
-        for (int i = 0; i < 60; i++) {
-            big.add(i * 10L, i * 10L + 5);
+        UserBusyTime.Items big = new UserBusyTime.Items();
+        for (int i = 0; i < 30; i++) {
+            big.event(i * 10L, i * 10L + 5); // weighs 30 intervals twice: merged, and unmerged for updates
         }
 
-        cache.put("c", new UserBusyTime(1, 0, 1, big.build(), List.of()));
+        cache.put("c", new UserBusyTime(1, "", Instant.EPOCH, 0, 1, big));
 
         assertThat(cache.get("b")).isNull();
         assertThat(cache.get("a")).isSameAs(small);

@@ -89,4 +89,24 @@ class RecurrenceTest {
         assertThat(Recurrence.occurrenceId("abc", occurrences.get(0), utc, true)).isEqualTo("abc_20261121");
         assertThat(Recurrence.occurrenceId("abc", at("2026-11-03T10:00", NEW_YORK), NEW_YORK, false)).isEqualTo("abc_20261103T150000Z");
     }
+
+    @Test
+    void aWindowFarFromTheSeriesStartHasTheOccurrencesThatSteppingFromTheStartFinds() {
+        java.util.Random random = new java.util.Random(3);
+        List<String> rules = List.of("RRULE:FREQ=DAILY", "RRULE:FREQ=DAILY;INTERVAL=3", "RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR",
+                "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=SU", "RRULE:FREQ=WEEKLY", "RRULE:FREQ=DAILY;UNTIL=20280101T000000Z\nEXDATE:20270330T070000Z");
+        for (int i = 0; i < 400; i++) {
+            String rule = rules.get(random.nextInt(rules.size()));
+            ZoneId zone = random.nextBoolean() ? BERLIN : NEW_YORK;
+            Instant seriesStart = at("2026-01-05T09:00", zone).plus(Duration.ofMinutes(15L * random.nextInt(4 * 24 * 200)));
+            Duration length = random.nextInt(5) == 0 ? Duration.ofDays(1 + random.nextInt(3)) : Duration.ofMinutes(15L * (1 + random.nextInt(12)));
+            Instant from = seriesStart.plus(Duration.ofMinutes(15L * (random.nextInt(4 * 24 * 500) - 4 * 24 * 20)));
+            Instant to = from.plus(Duration.ofMinutes(15L * (1 + random.nextInt(4 * 24 * 10))));
+            // stepping from the start: asked from before the series began, then cut to the window
+            List<Instant> stepped = Recurrence.occurrences(rule, seriesStart, zone, false, length, seriesStart.minus(Duration.ofDays(1)), to)
+                    .stream().filter(start -> start.plus(length).isAfter(from)).toList();
+            assertThat(Recurrence.occurrences(rule, seriesStart, zone, false, length, from, to)).as("%s from %s in %s", rule, seriesStart, zone)
+                    .isEqualTo(stepped);
+        }
+    }
 }
