@@ -54,7 +54,7 @@ class MeetingController {
     @ApiResponse(responseCode = "400", description = "`missing_field`, `invalid_range`, `range_too_long`, `invalid_time_zone`, "
             + "`invalid_duration`, `invalid_slot_step`, `invalid_buffer`, `invalid_minimum_notice`, `invalid_working_hours`, "
             + "`invalid_date_overrides`, `invalid_user_ids`, `too_many_users`, `invalid_preferences`, `invalid_alternatives`, "
-            + "`invalid_idempotency_key`, `validation_failed`")
+            + "`invalid_reminders`, `invalid_idempotency_key`, `validation_failed`")
     @ApiResponse(responseCode = "403", description = "`forbidden_user_ids`: an end user named someone else in userIds")
     @ApiResponse(responseCode = "409", description = "`no_free_slot`: no free time for all of them in the range, or every one "
             + "found was booked meanwhile")
