@@ -86,6 +86,9 @@ class AvailabilityBenchmark {
             System.out.printf("BENCH availability after a change, full rebuild (bench-user, %d changes): p50 %.1f ms, p99 %.1f ms%n",
                     rebuilds.length, percentile(rebuilds, 50) / 1e6, percentile(rebuilds, 99) / 1e6);
             firstAnswersAfterAChange(app, service, query, firstDay);
+            if (Boolean.getBoolean("bench.changesOnly")) {
+                return;
+            }
 
             SlotsRequest ranked = ranked(query);
             for (String user : List.of("bench-user", "sparse-user")) {
